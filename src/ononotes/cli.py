@@ -1,0 +1,223 @@
+"""The ``ono`` command line: each command parses its options, calls one function, prints.
+
+Errors from the core (``OnoError``) become one line on stderr and a non-zero exit here, in one
+place. Heavy modules are imported inside the commands so that ``ono --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import OnoError
+
+
+class OnoGroup(click.Group):
+    """Turns the core's errors (and OS errors) into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OnoError as exc:
+            raise _failure(str(exc), exc.exit_code) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise _failure(f"{where}{exc.strerror or exc}", 1) from None
+
+
+def _failure(message: str, code: int) -> click.ClickException:
+    failure = click.ClickException(message)
+    failure.exit_code = code
+    return failure
+
+
+class Settings:
+    """What the group options decided, for the commands."""
+
+    def __init__(self, vaults: tuple[str, ...]):
+        self.vaults = vaults
+
+    def root(self) -> Path:
+        from .vault import find_vault
+
+        return find_vault(self.vaults[0] if self.vaults else None)
+
+    def roots(self) -> list[Path]:
+        from .vault import find_vault
+
+        return [find_vault(v) for v in self.vaults] if self.vaults else [find_vault(None)]
+
+
+def _today():
+    from .clock import today
+
+    return today()
+
+
+def _warn(problems) -> None:
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def complete_person(ctx: click.Context, param: click.Parameter, incomplete: str):
+    """Shell completion of person slugs: the vault's person folders."""
+    from .fields import is_slug
+    from .vault import find_vault
+
+    vaults = (ctx.find_root().params or {}).get("vault") or ()
+    try:
+        root = find_vault(vaults[0] if vaults else os.environ.get("ONO_VAULT"))
+    except OnoError:
+        return []
+    return [
+        click.shell_completion.CompletionItem(entry.name)
+        for entry in sorted(root.iterdir())
+        if entry.is_dir() and is_slug(entry.name) and entry.name.startswith(incomplete)
+    ]
+
+
+@click.group(cls=OnoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ono")
+@click.option(
+    "--vault",
+    multiple=True,
+    metavar="PATH",
+    help="The vault folder (default: $ONO_VAULT, else the nearest folder with ono.toml, else here). "
+    "`ono report` takes several.",
+)
+@click.pass_context
+def cli(ctx: click.Context, vault: tuple[str, ...]) -> None:
+    """ononotes: 1:1 meetings as Markdown files, with carried action items and reports."""
+    if not vault and os.environ.get("ONO_VAULT"):
+        vault = (os.environ["ONO_VAULT"],)
+    ctx.obj = Settings(vault)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@click.option("--me", default=None, metavar="SLUG", help="Your own slug (what @me means).")
+def init(path: str | None, me: str | None) -> None:
+    """Make a vault: ono.toml, .gitignore, a git repo and a first commit. Never clobbers."""
+    from .workflow import init_vault
+
+    result = init_vault(Path(path or "."), me)
+    for name in result.created:
+        click.echo(f"created {name}")
+    for name in result.existing:
+        click.echo(f"kept existing {name}", err=True)
+    click.echo(f"vault ready at {result.root}")
+
+
+@cli.group()
+def person() -> None:
+    """The roster: add a person, list everyone."""
+
+
+@person.command("add")
+@click.argument("slug")
+@click.option("--name", default=None, help="Full name (default: from the slug).")
+@click.option("--cadence", default=None, help="weekly, biweekly, monthly, Nd or Nw (default: ono.toml's).")
+@click.option("--role", default=None)
+@click.option("--relation", default=None, help="report, skip-level, mentee, peer, ...")
+@click.option("--since", default=None, metavar="DATE", help="When the 1:1s started (YYYY-MM-DD).")
+@click.option("--until", default=None, metavar="DATE", help="When they ended (YYYY-MM-DD).")
+@click.pass_obj
+def person_add(settings: Settings, slug: str, **fields) -> None:
+    """Add a person: writes SLUG/profile.md."""
+    from .workflow import add_person
+
+    path = add_person(settings.root(), slug, **fields)
+    click.echo(path)
+
+
+@person.command("list")
+@click.pass_obj
+def person_list(settings: Settings) -> None:
+    """Everyone with a profile or a note."""
+    from .render.text import people_table
+    from .vault import load_vault
+    from .workflow import list_people
+
+    vault = load_vault(settings.root())
+    _warn(vault.problems)
+    click.echo(people_table(list_people(vault, _today())), nl=False)
+
+
+@cli.command()
+@click.argument("slug", shell_complete=complete_person)
+@click.option("--date", default=None, metavar="DATE", help="Meeting date (default: today).")
+@click.option("--type", "meeting_type", default=None, help="1:1, skip-level, mentor, career, ...")
+@click.option("--template", default=None, metavar="NAME", help="Template name (default: by type).")
+@click.option("--no-edit", is_flag=True, help="Do not open $VISUAL/$EDITOR.")
+@click.option("--dry-run", is_flag=True, help="Print the note instead of writing it.")
+@click.pass_obj
+def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run) -> None:
+    """Scaffold the next meeting with SLUG, carrying over every open action item."""
+    from .workflow import new_meeting
+
+    result = new_meeting(settings.root(), slug, _today(), date, meeting_type, template, dry_run)
+    if dry_run:
+        click.echo(result.text, nl=False)
+        return
+    if result.created_profile:
+        click.echo(f"new person: wrote {result.created_profile} with the default cadence", err=True)
+    if result.carried:
+        click.echo(f"carried {len(result.carried)} open item(s) from {result.previous}", err=True)
+    click.echo(result.path)
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor and not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
+        click.edit(filename=str(result.path), editor=editor)
+
+
+@cli.command("list")
+@click.argument("slug", required=False, shell_complete=complete_person)
+@click.pass_obj
+def list_command(settings: Settings, slug: str | None) -> None:
+    """The meetings, newest first."""
+    from .render.text import meetings_table
+    from .vault import load_vault
+    from .workflow import list_meetings
+
+    vault = load_vault(settings.root())
+    _warn(vault.problems)
+    click.echo(meetings_table(list_meetings(vault, slug), _today()), nl=False)
+
+
+@cli.command()
+@click.argument("slug", required=False, shell_complete=complete_person)
+@click.option("--owner", default=None, metavar="SLUG", help="Only items owned by SLUG (me for yours).")
+@click.option("--overdue", is_flag=True, help="Only items past their due date.")
+@click.pass_obj
+def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool) -> None:
+    """Open action items across the vault."""
+    from .render.text import todo_list
+    from .vault import load_vault
+    from .workflow import open_items
+
+    vault = load_vault(settings.root())
+    _warn(vault.problems)
+    today = _today()
+    click.echo(todo_list(open_items(vault, today, slug, owner, overdue), today), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def check(settings: Settings) -> None:
+    """Validate every note: one `path:line: message` per problem, exit 1 if any."""
+    from .workflow import check_vault
+
+    vault, problems = check_vault(settings.root())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {len(vault.notes)} note(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{len(vault.notes)} note(s), {len(vault.people())} people: no problems", err=True)
+
+
+def main() -> None:
+    cli(prog_name="ono")

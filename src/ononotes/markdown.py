@@ -1,0 +1,375 @@
+"""A line scanner for the block structure of CommonMark that matters to ononotes.
+
+mistune's task-list plugin knows only ``[ ]`` and ``[x]`` and gives no line numbers, so items are
+found here: block quotes, list items (with their exact line spans), fenced and indented code,
+HTML blocks and headings are tracked the way CommonMark opens and closes them; paragraphs are
+tracked only as far as lazy continuation and interruption rules need. The tests hold this scanner
+to mistune's answers on every CommonMark and GFM example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .fields import item_fields
+from .model import Heading, Item, ParsedBody
+
+TASK_RE = re.compile(r"\[(.)\][ \t\f\v]+(?=\S)")
+BULLET_RE = re.compile(r"[-+*](?=[ \t]|$)")
+ORDERED_RE = re.compile(r"(\d{1,9})[.)](?=[ \t]|$)")
+THEMATIC_RE = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+ATX_RE = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+SETEXT_RE = re.compile(r"(=+|-+)[ \t]*$")
+FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
+
+HTML_BLOCK_TAGS = frozenset(
+    "address article aside base basefont blockquote body caption center col colgroup dd details "
+    "dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 "
+    "head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option "
+    "p param search section summary table tbody td tfoot th thead title tr track ul".split()
+)
+HTML_RAW_RE = re.compile(r"<(script|pre|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
+HTML_BLOCK_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:[ \t]|/?>|$)")
+_ATTRIBUTE = r"(?:[ \t]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t]*=[ \t]*(?:[^ \t\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
+HTML_COMPLETE_TAG_RE = re.compile(
+    rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$"
+)
+HTML_ENDS = {1: None, 2: "-->", 3: "?>", 4: ">", 5: "]]>"}
+
+
+def column_index(line: str, column: int) -> int:
+    """The index in ``line`` at which tab-expanded ``column`` starts (tab stops of 4)."""
+    col = 0
+    for index, char in enumerate(line):
+        if col >= column:
+            return index
+        col = col + 4 - col % 4 if char == "\t" else col + 1
+    return len(line)
+
+
+def _leading_spaces(text: str, pos: int) -> int:
+    end = pos
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return end - pos
+
+
+@dataclass
+class _Container:
+    kind: str  # "quote" or "item"
+    content_col: int = 0
+    node: int | None = None  # index into the scanner's list nodes
+    last_line: int = -1  # last non-blank line that belonged to it
+    empty_start: bool = False  # a list item that began with a blank line
+
+
+@dataclass
+class _ListNode:
+    start: int
+    indent: int
+    depth: int  # number of enclosing list items
+    in_quote: bool
+    task: tuple[str, int] | None  # (status char, column where the text starts)
+    end: int = -1
+
+
+@dataclass
+class _Scanner:
+    lines: list[str]
+    first: int
+    containers: list[_Container] = field(default_factory=list)
+    nodes: list[_ListNode] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    leaf: str | None = None  # "paragraph", "fence", "html", "code"
+    fence: tuple[str, int, int] = ("", 0, 0)  # char, length, indent
+    html_end: int | str | None = None
+    paragraph_start: int = -1
+    paragraph_top_level: bool = False
+
+    def run(self) -> None:
+        for index in range(self.first, len(self.lines)):
+            self.scan_line(index, self.lines[index].expandtabs(4))
+        self.close_containers(0)
+
+    # -- containers ---------------------------------------------------------------------------
+
+    def match_containers(self, text: str) -> tuple[int, int]:
+        """How many open containers this line continues, and the column it continues at."""
+        pos = 0
+        matched = 0
+        blank = not text.strip()
+        for container in self.containers:
+            if container.kind == "quote":
+                indent = _leading_spaces(text, pos)
+                if indent <= 3 and text[pos + indent : pos + indent + 1] == ">":
+                    pos += indent + 1
+                    if text[pos : pos + 1] == " ":
+                        pos += 1
+                    matched += 1
+                    continue
+                break
+            if blank:
+                if container.empty_start and container.last_line < 0:
+                    break  # an item may begin with at most one blank line
+                matched += 1
+                continue
+            if _leading_spaces(text, pos) + pos >= container.content_col:
+                pos = container.content_col
+                matched += 1
+                continue
+            break
+        return matched, pos
+
+    def close_containers(self, keep: int) -> None:
+        while len(self.containers) > keep:
+            container = self.containers.pop()
+            if container.kind == "item" and container.node is not None:
+                node = self.nodes[container.node]
+                node.end = max(container.last_line, node.start) + 1
+        if self.leaf in ("fence", "html", "code") or keep < len(self.containers):
+            self.leaf = None
+
+    def touch(self, index: int) -> None:
+        for container in self.containers:
+            container.last_line = index
+
+    # -- one line ------------------------------------------------------------------------------
+
+    def scan_line(self, index: int, text: str) -> None:
+        matched, pos = self.match_containers(text)
+        all_matched = matched == len(self.containers)
+        rest = text[pos:]
+        blank = not rest.strip()
+
+        if all_matched and self.leaf == "fence":
+            self.continue_fence(index, rest)
+            return
+        if all_matched and self.leaf == "html":
+            self.continue_html(index, rest, blank)
+            return
+        if all_matched and self.leaf == "code":
+            if blank or _leading_spaces(rest, 0) >= 4:
+                if not blank:
+                    self.touch(index)
+                return
+            self.leaf = None
+
+        if not all_matched:
+            if self.leaf == "paragraph" and not blank and not self.starts_block(rest):
+                self.touch(index)  # lazy continuation line
+                return
+            self.leaf = None
+            self.close_containers(matched)
+        self.open_blocks(index, text, pos)
+
+    def continue_fence(self, index: int, rest: str) -> None:
+        char, length, _indent = self.fence
+        self.touch(index)
+        indent = _leading_spaces(rest, 0)
+        closing = rest[indent:].rstrip()
+        if indent <= 3 and len(closing) >= length and closing == char * len(closing):
+            self.leaf = None
+
+    def continue_html(self, index: int, rest: str, blank: bool) -> None:
+        if isinstance(self.html_end, str):
+            self.touch(index)
+            if self.html_end in rest.lower():
+                self.leaf = None
+        elif self.html_end == 1:
+            self.touch(index)
+            if re.search(r"</(script|pre|style|textarea)>", rest, re.IGNORECASE):
+                self.leaf = None
+        elif blank:
+            self.leaf = None
+        else:
+            self.touch(index)
+
+    def starts_block(self, rest: str) -> bool:
+        """Whether ``rest`` starts a block, so it cannot be a lazy continuation line.
+
+        The line did not continue every open container, so what it would open is tried against
+        the innermost container it did continue, not the paragraph: the stricter rules for
+        interrupting a paragraph (ordered lists from 1, no empty items, no HTML type 7) do not
+        apply.
+        """
+        indent = _leading_spaces(rest, 0)
+        if indent >= 4:
+            return False
+        body = rest[indent:]
+        if not body:
+            return True
+        if body[0] == ">" or THEMATIC_RE.match(body) or ATX_RE.match(body) or FENCE_RE.match(body):
+            return True
+        if self.html_start(body, interrupting=False):
+            return True
+        return self.list_marker(body, interrupting=False) is not None
+
+    def list_marker(self, body: str, interrupting: bool) -> str | None:
+        match = BULLET_RE.match(body) or ORDERED_RE.match(body)
+        if not match:
+            return None
+        if interrupting:
+            after = body[match.end() :]
+            if not after.strip():
+                return None  # an empty item cannot interrupt a paragraph
+            if match.re is ORDERED_RE and int(match.group(1)) != 1:
+                return None
+        return match.group(0)
+
+    def html_start(self, body: str, interrupting: bool) -> int | None:
+        if HTML_RAW_RE.match(body):
+            return 1
+        if body.startswith("<!--"):
+            return 2
+        if body.startswith("<?"):
+            return 3
+        if body.startswith("<![CDATA["):
+            return 5
+        if re.match(r"<![A-Za-z]", body):
+            return 4
+        tag = HTML_BLOCK_TAG_RE.match(body)
+        if tag and tag.group(1).lower() in HTML_BLOCK_TAGS:
+            return 6
+        if not interrupting and HTML_COMPLETE_TAG_RE.match(body):
+            tag_name = re.match(r"</?([A-Za-z][A-Za-z0-9-]*)", body)
+            if tag_name and tag_name.group(1).lower() not in ("script", "style", "pre", "textarea"):
+                return 7
+        return None
+
+    def open_blocks(self, index: int, text: str, pos: int) -> None:
+        in_paragraph = self.leaf == "paragraph"
+        while True:
+            indent = _leading_spaces(text, pos)
+            first = pos + indent
+            body = text[first:]
+            if not body.strip():
+                if self.leaf == "paragraph":
+                    self.leaf = None
+                last = self.containers[-1] if self.containers else None
+                if last is not None and last.kind == "item" and last.last_line < 0:
+                    last.empty_start = True
+                return
+            if indent >= 4:
+                if not in_paragraph:
+                    self.leaf = "code"
+                self.touch(index)
+                return
+            if body[0] == ">":
+                pos = first + 1
+                if text[pos : pos + 1] == " ":
+                    pos += 1
+                self.containers.append(_Container("quote"))
+                self.leaf = None
+                in_paragraph = False
+                continue
+            if in_paragraph and self.leaf == "paragraph" and SETEXT_RE.match(body):
+                self.setext_heading(body)
+                self.touch(index)
+                return
+            if THEMATIC_RE.match(body):
+                self.leaf = None
+                self.touch(index)
+                return
+            marker = self.list_marker(body, interrupting=in_paragraph)
+            if marker is not None:
+                pos = self.open_list_item(index, text, first, marker)
+                in_paragraph = False
+                continue
+            if FENCE_RE.match(body) and not (body[0] == "`" and "`" in FENCE_RE.match(body).group(2)):
+                fence = FENCE_RE.match(body).group(1)
+                self.leaf = "fence"
+                self.fence = (fence[0], len(fence), indent)
+                self.touch(index)
+                return
+            html = self.html_start(body, interrupting=in_paragraph)
+            if html is not None:
+                self.leaf = "html"
+                self.html_end = HTML_ENDS.get(html, html)
+                self.touch(index)
+                lowered = body.lower()
+                if (isinstance(self.html_end, str) and self.html_end in lowered[4 if html == 2 else 2 :]) or (
+                    html == 1 and re.search(r"</(script|pre|style|textarea)>", body, re.IGNORECASE)
+                ):
+                    self.leaf = None
+                return
+            atx = ATX_RE.match(body)
+            if atx:
+                self.leaf = None
+                if not self.containers:
+                    title = re.sub(r"(?:[ \t]+#+)?[ \t]*$", "", body[atx.end() :])
+                    if re.fullmatch(r"#+", title.strip()):
+                        title = ""
+                    self.headings.append(Heading(index, len(atx.group(1)), title.strip()))
+                self.touch(index)
+                return
+            if not in_paragraph:
+                self.leaf = "paragraph"
+                self.paragraph_start = index
+                self.paragraph_top_level = not self.containers
+            self.touch(index)
+            return
+
+    def setext_heading(self, body: str) -> None:
+        self.leaf = None
+        start = self.paragraph_start
+        if self.paragraph_top_level and start >= 0 and not self.containers:
+            level = 1 if body.lstrip()[0] == "=" else 2
+            self.headings.append(Heading(start, level, self.lines[start].strip()))
+
+    def open_list_item(self, index: int, text: str, first: int, marker: str) -> int:
+        marker_end = first + len(marker)
+        after = text[marker_end:]
+        spaces = _leading_spaces(after, 0)
+        if not after.strip():
+            content_col = marker_end + 1
+        elif spaces >= 5:
+            content_col = marker_end + 1
+        else:
+            content_col = marker_end + spaces
+        in_quote = any(c.kind == "quote" for c in self.containers)
+        depth = sum(1 for c in self.containers if c.kind == "item")
+        task = None
+        content = text[content_col:]
+        if after.strip() and spaces < 5:
+            match = TASK_RE.match(content)
+            if match:
+                task = (match.group(1), content_col + match.end())
+        self.nodes.append(_ListNode(index, first, depth, in_quote, task))
+        self.containers.append(_Container("item", content_col, len(self.nodes) - 1))
+        self.leaf = None
+        self.touch(index)
+        return content_col
+
+
+def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
+    """Find the task items, headings and list items in ``lines[first:]``.
+
+    ``lines`` are the file's lines without line endings; indexes in the result are into them.
+    """
+    scanner = _Scanner(lines, first)
+    scanner.run()
+    headings = tuple(scanner.headings)
+    items: list[Item] = []
+    task_stack: list[tuple[int, int]] = []  # (node end, item index)
+    heading_at = 0
+    section = ""
+    for node in scanner.nodes:
+        while heading_at < len(headings) and headings[heading_at].index < node.start:
+            section = headings[heading_at].title
+            heading_at += 1
+        while task_stack and task_stack[-1][0] <= node.start:
+            task_stack.pop()
+        if node.task is None or node.in_quote:
+            continue
+        char, text_col = node.task
+        raw = lines[node.start]
+        text = raw[column_index(raw, text_col) :].rstrip()
+        owner, due, created, done, key = item_fields(text, me)
+        parent = task_stack[-1][1] if task_stack else None
+        items.append(
+            Item(node.start, node.end, node.indent, char, text, owner, due, created, done, key, section, parent)
+        )
+        task_stack.append((node.end, len(items) - 1))
+    list_starts = tuple((n.start, n.indent) for n in scanner.nodes if n.depth == 0 and not n.in_quote)
+    return ParsedBody(tuple(items), headings, list_starts)

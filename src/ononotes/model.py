@@ -1,0 +1,159 @@
+"""Plain records shared by the parser, carry-over and the reports.
+
+Everything here is data: frozen dataclasses with no I/O, so the core stays a set of pure
+functions over them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+OPEN = "open"
+DONE = "done"
+CANCELLED = "cancelled"
+
+HELD = "held"
+PLANNED = "planned"
+CANCELLED_STATUSES = frozenset({"cancelled", "rescheduled", "no-show"})
+UNASSIGNED = "unassigned"
+
+
+def state_of(status_char: str) -> str:
+    """The state an item's checkbox character means (SPEC §3)."""
+    if status_char in "xX":
+        return DONE
+    if status_char == "-":
+        return CANCELLED
+    return OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a file: where, and what, in the user's words."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        from .errors import format_location
+
+        return format_location(self.path, self.line, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A top-level ATX or setext heading: 0-based line index, level 1-6, title as written."""
+
+    index: int
+    level: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One GFM task-list item.
+
+    ``start``/``end`` are 0-based line indexes into the file's lines: the item's first line and
+    one past the last line of its content, nested lists included. ``line`` is the 1-based line
+    number a user sees.
+    """
+
+    start: int
+    end: int
+    indent: int
+    status_char: str
+    text: str
+    owner: str
+    due: dt.date | None
+    created: dt.date | None
+    done: dt.date | None
+    key: str
+    section: str
+    parent: int | None = None
+
+    @property
+    def line(self) -> int:
+        return self.start + 1
+
+    @property
+    def state(self) -> str:
+        return state_of(self.status_char)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedBody:
+    """What the block scanner finds in a Markdown document."""
+
+    items: tuple[Item, ...]
+    headings: tuple[Heading, ...]
+    list_starts: tuple[tuple[int, int], ...]  # (line index, indent) of every top-level list item
+    problems: tuple[tuple[int, str], ...] = ()  # (1-based line, message)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A meeting note: its front matter, its lines and the items in it."""
+
+    path: str  # relative to the vault, with forward slashes
+    person: str
+    date: dt.date
+    type: str
+    status: str | None  # as written (lower-cased); see effective_status
+    mood: int | None
+    duration: int | None
+    tags: tuple[str, ...]
+    lines: tuple[str, ...]  # the whole file, BOM and line endings removed
+    body_start: int  # index of the first line after the front matter
+    items: tuple[Item, ...]
+    headings: tuple[Heading, ...]
+    list_starts: tuple[tuple[int, int], ...]
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def effective_status(self, as_of: dt.date) -> str:
+        """SPEC §2: a missing status is held up to as-of and planned after it."""
+        if self.status:
+            return self.status
+        return HELD if self.date <= as_of else PLANNED
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str]:
+        return (self.date, self.path.rsplit("/", 1)[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A person on the roster, from ``<slug>/profile.md``."""
+
+    slug: str
+    name: str
+    cadence: str | None = None
+    role: str | None = None
+    relation: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    template: str | None = None
+    goals: tuple[str, ...] = ()
+    path: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """``ono.toml``, with defaults for everything it leaves out."""
+
+    me: str = "me"
+    cadence: str = "weekly"
+    autocommit: bool = False
+    templates_dir: str = "templates"
+    their_agenda: tuple[str, ...] = ("their agenda",)
+    my_agenda: tuple[str, ...] = ("my agenda",)
+    growth: tuple[str, ...] = ("growth", "career", "development")
+    private_dir: str = "private"
+    question_memory: int = 6

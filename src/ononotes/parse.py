@@ -1,0 +1,320 @@
+"""Text -> notes and profiles. Pure: bytes in, dataclasses and problems out.
+
+Front matter is split by python-frontmatter's YAML handler and loaded with a safe YAML loader
+that refuses alias bombs; the body goes through the block scanner in ``markdown.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .fields import is_slug, parse_iso_date
+from .markdown import scan
+from .model import Note, Problem, Profile
+
+MAX_NOTE_BYTES = 5 * 1024 * 1024
+MAX_YAML_NODES = 10_000
+LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7})(?: |$)")
+STATUSES = ("held", "planned", "cancelled", "rescheduled", "no-show")
+
+
+class FileProblem(Exception):
+    """A file that cannot be read as a note; carries the 1-based line where known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A Markdown file split into its front matter and lines."""
+
+    lines: tuple[str, ...]
+    meta: dict[str, Any] | None  # None: the file has no front matter
+    body_start: int
+    meta_lines: tuple[str, ...] = ()
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text, BOM removed; a binary or badly encoded file is a FileProblem."""
+    if b"\x00" in data[:8192]:
+        raise FileProblem("not a text file (it contains NUL bytes)", 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FileProblem(f"invalid UTF-8 (byte {exc.start})", line) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines without their endings; CRLF, CR and LF all end a line, nothing else does."""
+    lines = LINE_BREAK_RE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _yaml():
+    import yaml
+
+    return yaml
+
+
+def _loader_class():
+    yaml = _yaml()
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class BoundedSafeLoader(base):  # type: ignore[misc, valid-type]
+        """Safe YAML with dates that are no real day kept as strings (reported later)."""
+
+    def timestamp(loader, node):
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError:
+            return loader.construct_scalar(node)
+
+    def sexagesimal_as_text(constructor):
+        # YAML 1.1 reads `type: 1:1` as the base-60 number 61; in a note it is the text "1:1"
+        def construct(loader, node):
+            if ":" in str(node.value):
+                return loader.construct_scalar(node)
+            return constructor(loader, node)
+
+        return construct
+
+    BoundedSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    BoundedSafeLoader.add_constructor("tag:yaml.org,2002:int", sexagesimal_as_text(yaml.SafeLoader.construct_yaml_int))
+    BoundedSafeLoader.add_constructor("tag:yaml.org,2002:float", sexagesimal_as_text(yaml.SafeLoader.construct_yaml_float))
+    return BoundedSafeLoader
+
+
+_LOADER = None
+
+
+def _expanded_size(node, memo: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once aliases are expanded (memoised, so linear)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = MAX_YAML_NODES + 1  # a cycle counts as too big
+    value = node.value
+    size = 1
+    if isinstance(value, list):
+        for child in value:
+            if isinstance(child, tuple):
+                size += _expanded_size(child[0], memo) + _expanded_size(child[1], memo)
+            else:
+                size += _expanded_size(child, memo)
+            if size > MAX_YAML_NODES:
+                break
+    memo[id(node)] = size
+    return size
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML that refuses documents which would expand to very many nodes."""
+    global _LOADER
+    yaml = _yaml()
+    if _LOADER is None:
+        _LOADER = _loader_class()
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text and _expanded_size(node, {}) > MAX_YAML_NODES:
+            raise FileProblem(f"front matter expands to more than {MAX_YAML_NODES} values (YAML aliases); refused", 2)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FileProblem(f"front matter is not valid YAML: {problem}", line) from None
+    except RecursionError:
+        raise FileProblem("front matter is nested too deeply", 2) from None
+    finally:
+        loader.dispose()
+
+
+def read_document(data: bytes | str) -> Document:
+    """Split a file into lines and front matter; raises FileProblem for what cannot be read."""
+    import frontmatter
+
+    text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    lines = split_lines(text)
+    conflict = next((i for i, line in enumerate(lines) if CONFLICT_RE.match(line)), None)
+    if conflict is not None:
+        raise FileProblem("unresolved git conflict markers; resolve the conflict first", conflict + 1)
+    handler = frontmatter.YAMLHandler()
+    normalized = "\n".join(lines) + "\n"
+    if not lines or not handler.FM_BOUNDARY.match(lines[0]):
+        return Document(tuple(lines), None, 0)
+    try:
+        meta_text, content = handler.split(normalized)
+    except ValueError:
+        raise FileProblem("front matter is not closed (no second '---' line)", 1) from None
+    body_start = normalized.count("\n", 0, len(normalized) - len(content))
+    meta = load_yaml(meta_text)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FileProblem(f"front matter must be a mapping of keys to values, not a {type(meta).__name__}", 2)
+    meta_lines = tuple(lines[1 : max(body_start - 1, 1)])
+    return Document(tuple(lines), meta, body_start, meta_lines)
+
+
+def key_line(document: Document, key: str) -> int:
+    """The 1-based line of ``key:`` in the front matter (2 if it cannot be found)."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    for offset, line in enumerate(document.meta_lines):
+        if pattern.match(line):
+            return offset + 2
+    return 2
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A front-matter value as a date: YAML dates, datetimes and ISO strings; else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return parse_iso_date(value.strip())
+    return None
+
+
+def _optional_int(document: Document, key: str, low: int, high: int, problems: list[tuple[int, str]]):
+    value = document.meta.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        problems.append((key_line(document, key), f"{key} must be a whole number from {low} to {high}, not {value!r}"))
+        return None
+    return value
+
+
+def note_from_document(
+    document: Document, path: str, folder_person: str | None, me: str = "me"
+) -> tuple[Note | None, list[tuple[int, str]]]:
+    """A Note from a read document, or None when it is not a meeting (no ``date``).
+
+    Returns the note and warnings (1-based line, message); raises FileProblem when the file
+    claims to be a meeting but cannot be one (invalid date or person).
+    """
+    meta = document.meta
+    if meta is None or "date" not in meta:
+        return None, []
+    date = as_date(meta["date"])
+    if date is None:
+        raise FileProblem(f"date must be an ISO date (YYYY-MM-DD), not {meta['date']!r}", key_line(document, "date"))
+    person = meta.get("person", folder_person)
+    if person is None:
+        raise FileProblem("no person: add 'person: SLUG' to the front matter", 2)
+    person = str(person).strip().lower()
+    if not is_slug(person):
+        raise FileProblem(f"person must be a slug (lowercase letters, digits, '-', '_', '.'), not {meta.get('person')!r}", key_line(document, "person"))
+    problems: list[tuple[int, str]] = []
+    status = meta.get("status")
+    if status is not None:
+        status = str(status).strip().lower()
+        if status not in STATUSES:
+            problems.append((key_line(document, "status"), f"unknown status {status!r}; expected one of {', '.join(STATUSES)}"))
+    mood = _optional_int(document, "mood", 1, 5, problems)
+    duration = _optional_int(document, "duration", 0, 24 * 60, problems)
+    tags = meta.get("tags") or ()
+    tags = tuple(str(tag) for tag in tags) if isinstance(tags, (list, tuple)) else (str(tags),)
+    body = scan(list(document.lines), document.body_start, me)
+    for item in body.items:
+        problems.extend(_item_date_problems(document.lines[item.start], item.line))
+    note = Note(
+        path=path,
+        person=person,
+        date=date,
+        type=str(meta.get("type") or "1:1"),
+        status=status or None,
+        mood=mood,
+        duration=duration,
+        tags=tags,
+        lines=document.lines,
+        body_start=document.body_start,
+        items=body.items,
+        headings=body.headings,
+        list_starts=body.list_starts,
+        meta=meta,
+    )
+    return note, problems
+
+
+def _item_date_problems(line: str, number: int) -> list[tuple[int, str]]:
+    from .fields import FIELD_RES
+
+    problems = []
+    for name, pattern in FIELD_RES.items():
+        for match in pattern.finditer(line):
+            raw = next(group for group in match.groups() if group)
+            if parse_iso_date(raw) is None:
+                problems.append((number, f"{name} date {raw} is not a real day; it is ignored"))
+    return problems
+
+
+def parse_note(
+    data: bytes | str, path: str, folder_person: str | None = None, me: str = "me"
+) -> tuple[Note | None, list[Problem]]:
+    """Read one file as a meeting note.
+
+    Returns (note or None, problems). A file that cannot be read gives (None, [its problem]);
+    one that reads but has smaller faults gives the note and warnings.
+    """
+    try:
+        document = read_document(data)
+        note, warnings = note_from_document(document, path, folder_person, me)
+    except FileProblem as exc:
+        return None, [Problem(path, exc.line, exc.message)]
+    return note, [Problem(path, line, message) for line, message in warnings]
+
+
+def profile_from_document(document: Document, path: str, slug: str) -> tuple[Profile, list[Problem]]:
+    """A Profile from ``<slug>/profile.md``; bad values become problems and defaults."""
+    meta = document.meta or {}
+    problems: list[Problem] = []
+
+    def date_field(key: str) -> dt.date | None:
+        if meta.get(key) in (None, ""):
+            return None
+        value = as_date(meta[key])
+        if value is None:
+            problems.append(Problem(path, key_line(document, key), f"{key} must be an ISO date, not {meta[key]!r}"))
+        return value
+
+    goals = meta.get("goals") or ()
+    goals = tuple(str(goal) for goal in goals) if isinstance(goals, (list, tuple)) else (str(goals),)
+    cadence = meta.get("cadence")
+    profile = Profile(
+        slug=slug,
+        name=str(meta.get("name") or slug),
+        cadence=str(cadence) if cadence not in (None, "") else None,
+        role=str(meta["role"]) if meta.get("role") else None,
+        relation=str(meta["relation"]) if meta.get("relation") else None,
+        since=date_field("since"),
+        until=date_field("until"),
+        template=str(meta["template"]) if meta.get("template") else None,
+        goals=goals,
+        path=path,
+        meta=meta,
+    )
+    return profile, problems
+
+
+def parse_profile(data: bytes | str, path: str, slug: str) -> tuple[Profile | None, list[Problem]]:
+    try:
+        document = read_document(data)
+    except FileProblem as exc:
+        return None, [Problem(path, exc.line, exc.message)]
+    return profile_from_document(document, path, slug)

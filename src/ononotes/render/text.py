@@ -1,0 +1,61 @@
+"""Plain-text listings for the terminal: the roster, the meetings, the open items."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+
+def columns(rows: Sequence[Sequence[str]], header: Sequence[str] | None = None) -> str:
+    """Rows as left-aligned columns separated by two spaces; the last column is not padded."""
+    table = ([list(header)] if header else []) + [list(row) for row in rows]
+    if not table:
+        return ""
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for row in table:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def people_table(rows) -> str:
+    if not rows:
+        return "no people yet: `ono person add SLUG` or `ono new SLUG`\n"
+    return columns(
+        [
+            (
+                r.slug,
+                r.name,
+                r.cadence,
+                r.relation or "-",
+                str(r.meetings),
+                r.last.isoformat() if r.last else "-",
+                "" if r.active else "inactive",
+            )
+            for r in rows
+        ],
+        ("PERSON", "NAME", "CADENCE", "RELATION", "MEETINGS", "LAST HELD", ""),
+    )
+
+
+def meetings_table(notes, today: dt.date) -> str:
+    if not notes:
+        return "no meetings yet: `ono new SLUG`\n"
+    return columns(
+        [(n.date.isoformat(), n.person, n.type, n.effective_status(today), n.path) for n in notes],
+        ("DATE", "PERSON", "TYPE", "STATUS", "PATH"),
+    )
+
+
+def todo_list(found, today: dt.date) -> str:
+    if not found:
+        return "no open items\n"
+    rows = []
+    for entry in found:
+        item = entry.item
+        due = ""
+        if item.due:
+            due = f"due {item.due.isoformat()}" + (" OVERDUE" if item.due < today else "")
+        rows.append((entry.person, item.owner, item.text, due, entry.source))
+    return columns(rows, ("PERSON", "OWNER", "ITEM", "DUE", "WHERE"))

@@ -1,0 +1,131 @@
+"""Note templates: Jinja2 in its sandbox, the vault's ``templates/`` first, then the packaged ones.
+
+Imported only by commands that scaffold notes, so ``ono --help`` never loads Jinja2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypedDict
+
+from .errors import TemplateError
+from .fields import is_slug
+
+TEMPLATE_SUFFIX = ".md.j2"
+
+
+class TemplateContext(TypedDict):
+    """What a note template can use. Documented for users in docs/templates.md."""
+
+    person: str  # the slug, e.g. "alice"
+    name: str  # the profile's name, e.g. "Alice Moreno"
+    profile: dict[str, Any]  # the profile's whole front matter
+    me: str  # the vault owner's slug (ono.toml `me`)
+    date: str  # the meeting date, YYYY-MM-DD
+    weekday: str  # e.g. "Tuesday"
+    type: str  # 1:1, skip-level, mentor, ...
+    meeting_number: int  # 1 for the first meeting with this person
+    previous: dict[str, Any] | None  # the note items are carried from: path, date, type, status, mood
+    days_since: int | None  # days since the previous note, None for the first meeting
+    carried: list[str]  # first-line text of each carried item (ono inserts them itself)
+    goals: list[str]  # the profile's goals
+    suggested_questions: list[str]  # questions not asked recently, from the question bank
+    carry_here: str  # put {{ carry_here }} on its own line where carried items should go
+
+
+def packaged_template_dir() -> Path:
+    """The default templates: inside the installed package (wheel), or the source tree's
+    top-level ``templates/`` (editable install), the single copy in the repository."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates", package.parents[1] / "templates"):
+        if candidate.is_dir() and any(candidate.glob(f"*{TEMPLATE_SUFFIX}")):
+            return candidate
+    raise TemplateError("the packaged templates are missing; reinstall ononotes")
+
+
+def template_file_name(name: str) -> str:
+    """``name`` -> ``name.md.j2``; refuses anything that could be a path."""
+    base = name.removesuffix(TEMPLATE_SUFFIX)
+    if not is_slug(base):
+        raise TemplateError(f"invalid template name {name!r}: use letters, digits, '-', '_' (no paths)")
+    return base + TEMPLATE_SUFFIX
+
+
+def available_templates(vault_templates: Path | None) -> list[str]:
+    """Names of every template the vault can use, its own first."""
+    names: list[str] = []
+    for folder in (vault_templates, packaged_template_dir()):
+        if folder and folder.is_dir():
+            for path in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")):
+                name = path.name.removesuffix(TEMPLATE_SUFFIX)
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def _environment(search_path: list[Path]):
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(
+        loader=FileSystemLoader([str(p) for p in search_path], followlinks=False),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def _display_path(filename: str | None, vault_root: Path | None, name: str) -> str:
+    if not filename:
+        return name
+    path = Path(filename)
+    if vault_root is not None:
+        try:
+            return path.resolve().relative_to(vault_root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return f"(packaged) templates/{path.name}"
+
+
+def _runtime_error_line(exc: BaseException, filename: str | None) -> int | None:
+    """Jinja2 rewrites tracebacks so template frames carry template line numbers."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_template(
+    name: str, context: TemplateContext, vault_templates: Path | None, vault_root: Path | None = None
+) -> str:
+    """Render template ``name`` with ``context``; every failure is a TemplateError with
+    ``templates/NAME.md.j2:LINE: message``."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError, TemplateError as JinjaError
+
+    file_name = template_file_name(name)
+    search_path = [p for p in (vault_templates,) if p and p.is_dir()] + [packaged_template_dir()]
+    environment = _environment(search_path)
+    try:
+        template = environment.get_template(file_name)
+    except TemplateNotFound:
+        known = ", ".join(available_templates(vault_templates))
+        raise TemplateError(f"no template named {name!r}; available: {known}") from None
+    except TemplateSyntaxError as exc:
+        where = _display_path(exc.filename, vault_root, file_name)
+        raise TemplateError(exc.message or "syntax error", where, exc.lineno) from None
+    try:
+        text = template.render(**context)
+    except (JinjaError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        where = _display_path(template.filename, vault_root, file_name)
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise TemplateError(message, where, _runtime_error_line(exc, template.filename)) from None
+    except RecursionError:
+        raise TemplateError("template recursion too deep", _display_path(template.filename, vault_root, file_name)) from None
+    return text if text.endswith("\n") else text + "\n"
+
+
+__all__ = ["TemplateContext", "available_templates", "packaged_template_dir", "render_template"]
