@@ -6,6 +6,8 @@ out. The previous note is only ever read.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,6 +55,29 @@ def _subtree_end(items: Sequence[Item], index: int) -> int:
     return after
 
 
+ORDERED_NOT_ONE_RE = re.compile(r"[ \t]*(?:0*[2-9]|0*1\d|\d{2,})\d*[.)](?:[ \t]|$)")
+
+
+def _kept_lines(lines: Sequence[str], root: Item, skipped: list[tuple[int, int]]) -> list[str]:
+    """The root's lines minus the skipped spans, dedented to the root's indent.
+
+    Where a span was cut out right before an ordered item not numbered 1, a blank line keeps
+    that item a list item: without it CommonMark would read it as the text above continuing.
+    """
+    kept: list[str] = []
+    gap = False
+    for number in range(root.start, root.end):
+        if any(start <= number < end for start, end in skipped):
+            gap = True
+            continue
+        line = _dedent(lines[number], root.indent)
+        if gap and kept and kept[-1].strip() and ORDERED_NOT_ONE_RE.match(line):
+            kept.append("")
+        kept.append(line)
+        gap = False
+    return kept
+
+
 def collect_open_blocks(
     lines: Sequence[str], items: Sequence[Item], already_present: Iterable[str] = ()
 ) -> list[CarriedBlock]:
@@ -84,11 +109,7 @@ def collect_open_blocks(
                 continue
             skipped.append((item.start, item.end))
             child = _subtree_end(items, child)
-        block_lines = [
-            _dedent(lines[number], root.indent)
-            for number in range(root.start, root.end)
-            if not any(start <= number < end for start, end in skipped)
-        ]
+        block_lines = _kept_lines(lines, root, skipped)
         while block_lines and not block_lines[-1].strip():
             block_lines.pop()
         blocks.append(CarriedBlock(root, tuple(block_lines), tuple(keys)))

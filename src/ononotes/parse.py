@@ -133,8 +133,12 @@ def load_yaml(text: str) -> Any:
             raise FileProblem(f"front matter expands to more than {MAX_YAML_NODES} values (YAML aliases); refused", 2)
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        last = text.count("\n")
+        mark = getattr(exc, "problem_mark", None)
+        if mark is None or mark.line > last:
+            # an error found only at the end (an unclosed bracket) is where it was opened
+            mark = getattr(exc, "context_mark", None) or mark
+        line = min(mark.line, last) + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FileProblem(f"front matter is not valid YAML: {problem}", line) from None
     except RecursionError:
@@ -152,21 +156,20 @@ def read_document(data: bytes | str) -> Document:
     conflict = next((i for i, line in enumerate(lines) if CONFLICT_RE.match(line)), None)
     if conflict is not None:
         raise FileProblem("unresolved git conflict markers; resolve the conflict first", conflict + 1)
-    handler = frontmatter.YAMLHandler()
-    normalized = "\n".join(lines) + "\n"
-    if not lines or not handler.FM_BOUNDARY.match(lines[0]):
+    boundary = frontmatter.YAMLHandler.FM_BOUNDARY
+    if not lines or not boundary.match(lines[0]):
         return Document(tuple(lines), None, 0)
-    try:
-        meta_text, content = handler.split(normalized)
-    except ValueError:
-        raise FileProblem("front matter is not closed (no second '---' line)", 1) from None
-    body_start = normalized.count("\n", 0, len(normalized) - len(content))
+    closing = next((i for i in range(1, len(lines)) if boundary.match(lines[i])), None)
+    if closing is None:
+        raise FileProblem("front matter is not closed (no second '---' line)", 1)
+    meta_text = "\n".join(lines[1:closing])
+    body_start = closing + 1
     meta = load_yaml(meta_text)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise FileProblem(f"front matter must be a mapping of keys to values, not a {type(meta).__name__}", 2)
-    meta_lines = tuple(lines[1 : max(body_start - 1, 1)])
+    meta_lines = tuple(lines[1:closing])
     return Document(tuple(lines), meta, body_start, meta_lines)
 
 

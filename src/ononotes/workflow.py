@@ -180,7 +180,7 @@ class NewResult:
 
 
 def choose_template(explicit: str | None, profile: Profile | None, meeting_type: str, first: bool) -> str:
-    if explicit:
+    if explicit is not None:
         return explicit
     if profile is not None and profile.template:
         return profile.template
@@ -192,12 +192,13 @@ def choose_template(explicit: str | None, profile: Profile | None, meeting_type:
     return "first" if first else "1on1"
 
 
-def note_path_for(root: Path, slug: str, date: dt.date) -> Path:
-    """``<slug>/<date>.md``, or ``<date>-2.md``, ``-3``... when the day already has a file."""
+def note_path_for(root: Path, slug: str, date: dt.date, day_taken: bool) -> Path:
+    """``<slug>/<date>.md``; when the person already has a meeting that day (of another type),
+    ``<date>-2.md``, ``-3``... A race for the plain name ends in a refusal, not a suffix."""
     folder = root / slug
     path = folder / f"{date.isoformat()}.md"
     number = 2
-    while path.exists():
+    while day_taken and path.exists():
         path = folder / f"{date.isoformat()}-{number}.md"
         number += 1
     return path
@@ -250,7 +251,7 @@ def new_meeting(
         text, carried = result.text, result.carried_items
     else:
         text, carried = _drop_marker(rendered), []
-    path = note_path_for(root, slug, when)
+    path = note_path_for(root, slug, when, day_taken=any(note.date == when for note in notes))
     outcome = NewResult(path, text, carried, previous.path if previous else None, refreshed=refreshed)
     if dry_run:
         outcome.written = False

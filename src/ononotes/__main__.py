@@ -1,0 +1,5 @@
+"""``python -m ononotes`` runs the ``ono`` command."""
+
+from .cli import main
+
+main()

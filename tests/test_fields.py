@@ -1,0 +1,88 @@
+"""Fields inside an item's first line (SPEC §3), checked against Obsidian Tasks' own tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ononotes.fields import is_slug, item_key, owner_of
+from ononotes.markdown import scan
+
+from .conftest import corpus_json
+
+
+@pytest.mark.parametrize(
+    ("text", "owner"),
+    [
+        ("@alice send it", "alice"),
+        ("send it to @Bob.", "bob"),
+        ("mail bob@example.com then @carol", "carol"),
+        ("mail bob@example.com", "unassigned"),
+        ("(@dev) pairs", "dev"),
+        ("@me book a room", "dana"),
+        ("no owner", "unassigned"),
+    ],
+)
+def test_owner_is_the_first_mention(text, owner):
+    assert owner_of(text, me="dana") == owner
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@alice Send  the plan due:2026-11-17",
+        "@alice send the plan 📅 2026-11-17",
+        "@alice send the plan [due:: 2026-11-17] ➕ 2026-11-01",
+        "  @ALICE   send the plan created:2026-11-01 done:2026-11-20 ",
+        "@alice send the plan [created:: 2026-11-01] [completion:: 2026-11-20] ✅ 2026-11-20",
+    ],
+)
+def test_key_drops_date_fields_and_folds_space_and_case(text):
+    assert item_key(text) == "@alice send the plan"
+
+
+def test_every_field_form_is_read():
+    for due in ("due:2026-11-17", "📅 2026-11-17", "📅\ufe0f 2026-11-17", "[due:: 2026-11-17]"):
+        (item,) = scan([f"- [ ] x {due} ➕ 2026-11-01 ✅ 2026-11-20"]).items
+        assert (item.due, item.created, item.done) == (dt.date(2026, 11, 17), dt.date(2026, 11, 1), dt.date(2026, 11, 20))
+
+
+def test_overdue_word_is_not_a_due_field():
+    (item,) = scan(["- [ ] check overdue:2026-11-17"]).items
+    assert item.due is None
+
+
+@pytest.mark.parametrize("slug", ["alice", "a.b", "bob-2", "c_d"])
+def test_good_slugs(slug):
+    assert is_slug(slug)
+
+
+@pytest.mark.parametrize("slug", ["", "Alice", "a/b", "..", "a..b", ".", "a b", "../x", "-x"[1:] + "/"])
+def test_bad_slugs(slug):
+    assert not is_slug(slug)
+
+
+def test_obsidian_tasks_lines_read_as_the_tests_state():
+    data = corpus_json("obsidian_tasks_lines.json")
+    checked = 0
+    for example in data["examples"]:
+        if example["input_kind"] != "line" or example.get("settings"):
+            continue
+        expected = example["expected"]
+        items = scan([example["line"]]).items
+        if expected.get("is_task") is False:
+            assert items == (), example["line"]
+            continue
+        if example["line"].lstrip().startswith(">"):
+            assert items == (), "SPEC §3: items in block quotes are not items"
+            continue
+        (item,) = items
+        if "status_symbol" in expected:
+            assert item.status_char == expected["status_symbol"], example["line"]
+        for name in ("due", "created", "done"):
+            if name in expected:
+                value = getattr(item, name)
+                assert (value.isoformat() if value else None) == expected[name], (name, example["line"])
+        checked += 1
+    assert checked > 20
