@@ -41,10 +41,14 @@ def run(monkeypatch):
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
 
-    def invoke(vault_root: Path | None, *args: str, today: str = "2026-11-10", input: str | None = None):
+    def invoke(
+        vault_root: Path | None, *args: str, today: str = "2026-11-10", input: str | None = None
+    ):
         runner = CliRunner()
         prefix = ["--vault", str(vault_root)] if vault_root is not None else []
-        return runner.invoke(cli, [*prefix, *args], env={"ONO_TODAY": today}, input=input, catch_exceptions=False)
+        return runner.invoke(
+            cli, [*prefix, *args], env={"ONO_TODAY": today}, input=input, catch_exceptions=False
+        )
 
     return invoke
 

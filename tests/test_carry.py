@@ -63,13 +63,17 @@ def test_open_items_are_copied_verbatim_and_finished_ones_stay_behind():
 
 
 def test_a_talking_point_stays_a_talking_point():
-    text = carry("## Their agenda\n- [ ] discuss the promo timeline\n## Action items\n- [ ] @bob fix CI\n")
+    text = carry(
+        "## Their agenda\n- [ ] discuss the promo timeline\n## Action items\n- [ ] @bob fix CI\n"
+    )
     assert section(text, "Their agenda") == ["- [ ] discuss the promo timeline"]
     assert section(text, "Action items") == ["- [ ] @bob fix CI"]
 
 
 def test_heading_match_ignores_case_and_unknown_headings_go_to_the_marker():
-    text = carry("## THEIR AGENDA\n- [ ] a\n## Project Zeta\n- [ ] b\n- [ ] c with no heading above? no\n")
+    text = carry(
+        "## THEIR AGENDA\n- [ ] a\n## Project Zeta\n- [ ] b\n- [ ] c with no heading above? no\n"
+    )
     assert section(text, "Their agenda") == ["- [ ] a"]
     assert section(text, "Action items") == ["- [ ] b", "- [ ] c with no heading above? no"]
 
@@ -97,7 +101,9 @@ def test_children_travel_with_their_parent_and_finished_children_stay():
 
 
 def test_open_item_under_a_done_parent_is_carried_on_its_own_dedented():
-    text = carry("## Action items\n- [x] shipped\n    - [ ] announce it\n      - why: people asked\n")
+    text = carry(
+        "## Action items\n- [x] shipped\n    - [ ] announce it\n      - why: people asked\n"
+    )
     assert section(text, "Action items") == ["- [ ] announce it", "  - why: people asked"]
 
 
@@ -107,9 +113,17 @@ def test_same_key_twice_is_carried_once():
 
 
 def test_a_key_the_template_already_has_is_not_copied_again():
-    template = TEMPLATE.replace(CARRY_MARKER, f"- [ ] @me review the team's priorities\n{CARRY_MARKER}")
-    text = carry("## Action items\n- [ ] @me Review the team's priorities due:2026-11-11\n- [ ] other\n", template)
-    assert section(text, "Action items") == ["- [ ] @me review the team's priorities", "- [ ] other"]
+    template = TEMPLATE.replace(
+        CARRY_MARKER, f"- [ ] @me review the team's priorities\n{CARRY_MARKER}"
+    )
+    text = carry(
+        "## Action items\n- [ ] @me Review the team's priorities due:2026-11-11\n- [ ] other\n",
+        template,
+    )
+    assert section(text, "Action items") == [
+        "- [ ] @me review the team's priorities",
+        "- [ ] other",
+    ]
 
 
 def test_without_marker_items_go_under_action_items_else_at_the_end():
@@ -125,7 +139,9 @@ def test_items_in_code_quotes_and_comments_are_not_carried():
 
 
 def test_crlf_previous_note_gives_lf_lines():
-    previous, _ = parse_note(b"---\r\ndate: 2026-11-10\r\n---\r\n- [ ] a\r\n  - b\r\n", "a/x.md", "a")
+    previous, _ = parse_note(
+        b"---\r\ndate: 2026-11-10\r\n---\r\n- [ ] a\r\n  - b\r\n", "a/x.md", "a"
+    )
     result = carry_open_items(previous.lines, previous.items, TEMPLATE)
     assert "\r" not in result.text and section(result.text, "Action items") == ["- [ ] a", "  - b"]
 
@@ -143,7 +159,9 @@ def test_refresh_removes_items_finished_since_and_adds_new_open_ones():
 
 def test_refresh_keeps_an_item_the_user_changed_or_ticked_in_the_planned_note():
     before = note("## Action items\n- [ ] a\n- [ ] b\n")
-    planned = carry_open_items(before.lines, before.items, TEMPLATE).text.replace("- [ ] b", "- [ ] b (edited)")
+    planned = carry_open_items(before.lines, before.items, TEMPLATE).text.replace(
+        "- [ ] b", "- [ ] b (edited)"
+    )
     after = note("## Action items\n- [x] a\n- [x] b\n")
     result = refresh_carried(after.lines, after.items, planned)
     assert section(result.text, "Action items") == ["- [ ] b (edited)"]
@@ -170,7 +188,11 @@ def item_tree(draw, indent: int, depth: int):
         for _ in range(draw(st.integers(0, 2))):
             lines += draw(item_tree(child_indent, depth + 1))
     if draw(st.integers(0, 5)) == 0:
-        lines += [" " * child_indent + "```", " " * child_indent + "- [ ] in code", " " * child_indent + "```"]
+        lines += [
+            " " * child_indent + "```",
+            " " * child_indent + "- [ ] in code",
+            " " * child_indent + "```",
+        ]
     return lines
 
 
@@ -178,11 +200,18 @@ def item_tree(draw, indent: int, depth: int):
 def messy_note(draw):
     blocks: list[str] = []
     for _ in range(draw(st.integers(1, 8))):
-        kind = draw(st.sampled_from(["tree", "tree", "tree", "heading", "fence", "quote", "comment", "para"]))
+        kind = draw(
+            st.sampled_from(
+                ["tree", "tree", "tree", "heading", "fence", "quote", "comment", "para"]
+            )
+        )
         if kind == "tree":
             blocks += draw(item_tree(0, 0))
         elif kind == "heading":
-            blocks.append("## " + draw(st.sampled_from(["Their agenda", "My agenda", "Action items", "Project X"])))
+            blocks.append(
+                "## "
+                + draw(st.sampled_from(["Their agenda", "My agenda", "Action items", "Project X"]))
+            )
         elif kind == "fence":
             blocks += ["~~~", "- [ ] fenced " + draw(st.sampled_from(WORDS)), "~~~"]
         elif kind == "quote":
@@ -194,7 +223,16 @@ def messy_note(draw):
         if draw(st.booleans()):
             blocks.append("")
     newline = draw(st.sampled_from(["\n", "\r\n"]))
-    return "---" + newline + "date: 2026-11-10" + newline + "---" + newline + newline.join(blocks) + newline
+    return (
+        "---"
+        + newline
+        + "date: 2026-11-10"
+        + newline
+        + "---"
+        + newline
+        + newline.join(blocks)
+        + newline
+    )
 
 
 def check_invariant(previous_items, new_text: str) -> None:

@@ -35,7 +35,9 @@ def test_init_makes_a_vault_with_a_first_commit_and_never_clobbers(tmp_path, run
     assert result.exit_code == 0, result.output
     assert (target / "ono.toml").read_text().count('me = "dana"') == 1
     assert ".ono/" in (target / ".gitignore").read_text()
-    log = subprocess.run(["git", "-C", str(target), "log", "--format=%s"], capture_output=True, text=True)
+    log = subprocess.run(
+        ["git", "-C", str(target), "log", "--format=%s"], capture_output=True, text=True
+    )
     assert log.stdout.strip() == "ono init: new vault"
     (target / "ono.toml").write_text('me = "kim"\n')
     again = run(None, "init", str(target), "--me", "dana")
@@ -50,7 +52,9 @@ def test_new_on_a_fresh_folder_just_works(vault, run):
     assert result.stdout.strip() == str(vault / "alice" / "2026-11-10.md")
     assert "new person" in result.stderr
     assert "cadence: weekly" in (vault / "alice" / "profile.md").read_text()
-    note, problems = parse_note((vault / "alice" / "2026-11-10.md").read_bytes(), "alice/2026-11-10.md", "alice")
+    note, problems = parse_note(
+        (vault / "alice" / "2026-11-10.md").read_bytes(), "alice/2026-11-10.md", "alice"
+    )
     assert problems == [] and note.date.isoformat() == "2026-11-10" and note.person == "alice"
     assert "# First 1:1 · Alice · 2026-11-10" in note.lines
 
@@ -111,15 +115,28 @@ def test_new_takes_date_type_and_template(vault, run):
 
 
 def test_vault_templates_override_the_packaged_ones(vault, run):
-    build_tree(vault, {"templates/1on1.md.j2": "---\ndate: {{ date }}\n---\n# Ours {{ name }} {{ days_since }}\n{{ carry_here }}\n"})
+    build_tree(
+        vault,
+        {
+            "templates/1on1.md.j2": "---\ndate: {{ date }}\n---\n# Ours {{ name }} {{ days_since }}\n{{ carry_here }}\n"
+        },
+    )
     build_tree(vault, {"alice/2026-11-03.md": PREVIOUS})
     assert run(vault, "new", "alice", "--no-edit").exit_code == 0
     text = (vault / "alice" / "2026-11-10.md").read_text()
-    assert text.startswith("---\ndate: 2026-11-10\n---\n# Ours Alice 7\n- [ ] discuss the promo timeline\n")
+    assert text.startswith(
+        "---\ndate: 2026-11-10\n---\n# Ours Alice 7\n- [ ] discuss the promo timeline\n"
+    )
 
 
 def test_a_broken_template_names_its_file_and_line(vault, run):
-    build_tree(vault, {"templates/bad.md.j2": "---\ndate: {{ date }}\n---\n{% if %}\n", "templates/undef.md.j2": "ok\n\n{{ nope }}\n"})
+    build_tree(
+        vault,
+        {
+            "templates/bad.md.j2": "---\ndate: {{ date }}\n---\n{% if %}\n",
+            "templates/undef.md.j2": "ok\n\n{{ nope }}\n",
+        },
+    )
     result = run(vault, "new", "alice", "--no-edit", "--template", "bad")
     assert result.exit_code != 0
     assert result.stderr.startswith("Error: templates/bad.md.j2:4: ")
@@ -146,22 +163,46 @@ def test_bad_slugs_are_refused_before_any_path_is_built(vault, run):
 
 
 def test_person_add_and_list(vault, run):
-    result = run(vault, "person", "add", "bob", "--name", "Bob Okafor", "--cadence", "biweekly", "--relation", "report", "--since", "2024-09-15")
+    result = run(
+        vault,
+        "person",
+        "add",
+        "bob",
+        "--name",
+        "Bob Okafor",
+        "--cadence",
+        "biweekly",
+        "--relation",
+        "report",
+        "--since",
+        "2024-09-15",
+    )
     assert result.exit_code == 0, result.output
     text = (vault / "bob" / "profile.md").read_text()
     assert "name: Bob Okafor\ncadence: biweekly\nrelation: report\nsince: 2024-09-15\n" in text
     assert run(vault, "person", "add", "bob").exit_code != 0
     assert run(vault, "person", "add", "eve", "--cadence", "sometimes").exit_code == 2
     listing = run(vault, "person", "list")
-    assert listing.stdout.splitlines()[1].split() == ["bob", "Bob", "Okafor", "biweekly", "report", "0", "-"]
+    assert listing.stdout.splitlines()[1].split() == [
+        "bob",
+        "Bob",
+        "Okafor",
+        "biweekly",
+        "report",
+        "0",
+        "-",
+    ]
 
 
 def test_list_is_newest_first(vault, run):
-    build_tree(vault, {
-        "alice/2026-11-03.md": PREVIOUS,
-        "alice/2026-11-17.md": "---\ndate: 2026-11-17\n---\n",
-        "bob/2026-11-05.md": "---\ndate: 2026-11-05\nstatus: cancelled\n---\n",
-    })
+    build_tree(
+        vault,
+        {
+            "alice/2026-11-03.md": PREVIOUS,
+            "alice/2026-11-17.md": "---\ndate: 2026-11-17\n---\n",
+            "bob/2026-11-05.md": "---\ndate: 2026-11-05\nstatus: cancelled\n---\n",
+        },
+    )
     result = run(vault, "list")
     assert [line.split()[:4] for line in result.stdout.splitlines()[1:]] == [
         ["2026-11-17", "alice", "1:1", "planned"],
@@ -187,12 +228,15 @@ def test_todo_lists_open_items_once_with_owner_and_overdue_filters(vault, run):
 
 
 def test_check_lists_every_problem_then_exits_1(vault, run):
-    build_tree(vault, {
-        "alice/2026-11-03.md": PREVIOUS,
-        "alice/2026-11-10.md": "---\ndate: 2026-11-10\nmood: [\n---\n",
-        "bob/2026-11-05.md": b"---\ndate: 2026-11-05\n---\n\xff",
-        "bob/profile.md": "---\ncadence: sometimes\n---\n",
-    })
+    build_tree(
+        vault,
+        {
+            "alice/2026-11-03.md": PREVIOUS,
+            "alice/2026-11-10.md": "---\ndate: 2026-11-10\nmood: [\n---\n",
+            "bob/2026-11-05.md": b"---\ndate: 2026-11-05\n---\n\xff",
+            "bob/profile.md": "---\ncadence: sometimes\n---\n",
+        },
+    )
     result = run(vault, "check")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -213,15 +257,26 @@ def test_check_on_a_clean_vault(vault, run):
 
 
 def test_two_new_at_once_give_one_note_and_one_refusal(vault):
-    build_tree(vault, {"alice/2026-11-03.md": PREVIOUS, "alice/profile.md": "---\nname: Alice\n---\n"})
+    build_tree(
+        vault, {"alice/2026-11-03.md": PREVIOUS, "alice/profile.md": "---\nname: Alice\n---\n"}
+    )
     env = {"ONO_TODAY": "2026-11-10", "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "-m", "ononotes", "--vault", str(vault), "new", "alice", "--no-edit"]
-    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outcomes = sorted(p.wait() for p in processes)
     assert outcomes[0] == 0 and outcomes[1] != 0
     errors = "".join(p.stderr.read() for p in processes)
     assert "already exists" in errors and "Traceback" not in errors
-    assert sorted(p.name for p in (vault / "alice").iterdir()) == ["2026-11-03.md", "2026-11-10.md", "profile.md"]
+    assert sorted(p.name for p in (vault / "alice").iterdir()) == [
+        "2026-11-03.md",
+        "2026-11-10.md",
+        "profile.md",
+    ]
 
 
 def test_help_does_not_import_heavy_modules():
@@ -249,5 +304,10 @@ def test_package_templates_are_found(tmp_path):
     from ononotes.templates import packaged_template_dir
 
     folder = packaged_template_dir()
-    assert {p.name for p in folder.iterdir()} >= {"1on1.md.j2", "first.md.j2", "skip-level.md.j2", "career.md.j2"}
+    assert {p.name for p in folder.iterdir()} >= {
+        "1on1.md.j2",
+        "first.md.j2",
+        "skip-level.md.j2",
+        "career.md.j2",
+    }
     assert Path(folder).is_dir()

@@ -45,7 +45,11 @@ def test_key_drops_date_fields_and_folds_space_and_case(text):
 def test_every_field_form_is_read():
     for due in ("due:2026-11-17", "📅 2026-11-17", "📅\ufe0f 2026-11-17", "[due:: 2026-11-17]"):
         (item,) = scan([f"- [ ] x {due} ➕ 2026-11-01 ✅ 2026-11-20"]).items
-        assert (item.due, item.created, item.done) == (dt.date(2026, 11, 17), dt.date(2026, 11, 1), dt.date(2026, 11, 20))
+        assert (item.due, item.created, item.done) == (
+            dt.date(2026, 11, 17),
+            dt.date(2026, 11, 1),
+            dt.date(2026, 11, 20),
+        )
 
 
 def test_overdue_word_is_not_a_due_field():
@@ -58,7 +62,9 @@ def test_good_slugs(slug):
     assert is_slug(slug)
 
 
-@pytest.mark.parametrize("slug", ["", "Alice", "a/b", "..", "a..b", ".", "a b", "../x", "-x"[1:] + "/"])
+@pytest.mark.parametrize(
+    "slug", ["", "Alice", "a/b", "..", "a..b", ".", "a b", "../x", "-x"[1:] + "/"]
+)
 def test_bad_slugs(slug):
     assert not is_slug(slug)
 
@@ -83,6 +89,9 @@ def test_obsidian_tasks_lines_read_as_the_tests_state():
         for name in ("due", "created", "done"):
             if name in expected:
                 value = getattr(item, name)
-                assert (value.isoformat() if value else None) == expected[name], (name, example["line"])
+                assert (value.isoformat() if value else None) == expected[name], (
+                    name,
+                    example["line"],
+                )
         checked += 1
     assert checked > 20

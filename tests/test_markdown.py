@@ -19,7 +19,15 @@ def summary(text: str) -> list[tuple[int, str, str]]:
 
 @pytest.mark.parametrize(
     ("char", "state"),
-    [(" ", "open"), ("/", "open"), (">", "open"), ("?", "open"), ("x", "done"), ("X", "done"), ("-", "cancelled")],
+    [
+        (" ", "open"),
+        ("/", "open"),
+        (">", "open"),
+        ("?", "open"),
+        ("x", "done"),
+        ("X", "done"),
+        ("-", "cancelled"),
+    ],
 )
 def test_every_status_char_has_its_state(char, state):
     (item,) = items_of(f"- [{char}] something")
@@ -50,7 +58,12 @@ def test_near_misses_are_not_items(text):
 def test_nested_items_are_items_of_their_own_with_parents():
     text = "- [ ] parent\n  - [x] child\n    - [ ] grandchild\n- [ ] sibling"
     items = items_of(text)
-    assert [(i.text, i.parent) for i in items] == [("parent", None), ("child", 0), ("grandchild", 1), ("sibling", None)]
+    assert [(i.text, i.parent) for i in items] == [
+        ("parent", None),
+        ("child", 0),
+        ("grandchild", 1),
+        ("sibling", None),
+    ]
     assert (items[0].start, items[0].end) == (0, 3)
 
 
@@ -93,7 +106,10 @@ def test_longer_fence_needs_a_long_enough_close():
 def test_tabs_and_crlf_free_lines():
     text = "-\t[ ] tabbed\n\t- [x] nested by tab"
     items = items_of(text)
-    assert [(i.text, i.state, i.parent) for i in items] == [("tabbed", "open", None), ("nested by tab", "done", 0)]
+    assert [(i.text, i.state, i.parent) for i in items] == [
+        ("tabbed", "open", None),
+        ("nested by tab", "done", 0),
+    ]
 
 
 def test_ordered_lists_continue_without_starting_at_one():
@@ -103,7 +119,11 @@ def test_ordered_lists_continue_without_starting_at_one():
 
 def test_sections_come_from_top_level_headings():
     text = "# Title\n## Their agenda\n- [ ] a\n\nSetext\n------\n- [ ] b\n- quote:\n  # not a section\n  - [ ] c"
-    assert [(i.text, i.section) for i in items_of(text)] == [("a", "Their agenda"), ("b", "Setext"), ("c", "Setext")]
+    assert [(i.text, i.section) for i in items_of(text)] == [
+        ("a", "Their agenda"),
+        ("b", "Setext"),
+        ("c", "Setext"),
+    ]
 
 
 def test_item_span_stops_before_trailing_blank_lines():
@@ -139,7 +159,9 @@ def corpus_examples():
             yield name, example
 
 
-@pytest.mark.parametrize("name", ["commonmark_spec.json", "gfm_spec.json", "gfm_tasklist_examples.json"])
+@pytest.mark.parametrize(
+    "name", ["commonmark_spec.json", "gfm_spec.json", "gfm_tasklist_examples.json"]
+)
 def test_task_items_match_mistune_on_every_corpus_example(name):
     import mistune
 
@@ -151,7 +173,11 @@ def test_task_items_match_mistune_on_every_corpus_example(name):
         if (name, example.get("example")) in SPEC_OVER_MISTUNE:
             continue
         ours = [i.state == "done" for i in items_of(example["markdown"]) if i.status_char in " xX"]
-        assert ours == mistune_tasks(markdown, example["markdown"]), (name, example.get("example"), example["markdown"])
+        assert ours == mistune_tasks(markdown, example["markdown"]), (
+            name,
+            example.get("example"),
+            example["markdown"],
+        )
         checked += 1
     assert checked >= len(examples) - 1
 
@@ -176,17 +202,23 @@ def test_obsidian_vault_files_agree_except_obsidian_comments():
         name = entry.get("name") or entry.get("file")
         content = entry["fileContents"]
         lines = content.split("\n")
-        theirs = sorted((li["line"], li["task"]) for li in entry["listItems"] if li.get("task") is not None)
+        theirs = sorted(
+            (li["line"], li["task"]) for li in entry["listItems"] if li.get("task") is not None
+        )
         from ononotes.parse import read_document
 
         document = read_document(content)
-        ours = sorted((i.start, i.status_char) for i in scan(list(document.lines), document.body_start).items)
+        ours = sorted(
+            (i.start, i.status_char) for i in scan(list(document.lines), document.body_start).items
+        )
         if "%%" in content:
             # %% comments are Obsidian's own; under GFM those lines are tasks (corpus README)
             assert set(theirs) <= set(ours)
             continue
         # Obsidian reads tasks inside block quotes and callouts; SPEC §3 does not
-        theirs_outside_quotes = [(line, char) for line, char in theirs if not lines[line].lstrip().startswith(">")]
+        theirs_outside_quotes = [
+            (line, char) for line, char in theirs if not lines[line].lstrip().startswith(">")
+        ]
         assert ours == theirs_outside_quotes, name
 
 

@@ -18,9 +18,19 @@ def read(data, path="alice/2026-11-10.md", folder="alice"):
 def test_a_plain_note():
     note, problems = read(NOTE)
     assert problems == []
-    assert (note.person, note.date, note.type, note.status) == ("alice", dt.date(2026, 11, 10), "1:1", None)
+    assert (note.person, note.date, note.type, note.status) == (
+        "alice",
+        dt.date(2026, 11, 10),
+        "1:1",
+        None,
+    )
     (item,) = note.items
-    assert (item.line, item.owner, item.due, item.key) == (7, "alice", dt.date(2026, 11, 17), "@alice send the plan")
+    assert (item.line, item.owner, item.due, item.key) == (
+        7,
+        "alice",
+        dt.date(2026, 11, 17),
+        "@alice send the plan",
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,7 +82,11 @@ def test_at_me_is_the_vault_owner():
         ("---\ndate: 2026-11-10\nperson: ../etc\n---\n", 3, "slug"),
         (b"---\ndate: 2026-11-10\n---\n\xff\xfe broken", 4, "invalid UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", 1, "not a text file"),
-        ("---\ndate: 2026-11-10\n---\n<<<<<<< HEAD\n- [ ] a\n=======\n- [x] a\n>>>>>>> theirs\n", 4, "conflict"),
+        (
+            "---\ndate: 2026-11-10\n---\n<<<<<<< HEAD\n- [ ] a\n=======\n- [x] a\n>>>>>>> theirs\n",
+            4,
+            "conflict",
+        ),
     ],
 )
 def test_unreadable_notes_are_one_problem_with_a_line(data, line, message):
@@ -87,7 +101,9 @@ def test_unreadable_notes_are_one_problem_with_a_line(data, line, message):
 def test_alias_bomb_is_refused_not_expanded():
     bomb = ["---", "date: 2026-11-10", 'a: &a ["x","x","x","x","x","x","x","x","x"]']
     for level in range(1, 10):
-        bomb.append(f"{chr(97 + level)}: &{chr(97 + level)} [" + ",".join([f"*{chr(96 + level)}"] * 9) + "]")
+        bomb.append(
+            f"{chr(97 + level)}: &{chr(97 + level)} [" + ",".join([f"*{chr(96 + level)}"] * 9) + "]"
+        )
     bomb.append("---")
     note, problems = read("\n".join(bomb) + "\n")
     assert note is None
@@ -100,7 +116,13 @@ def test_small_aliases_are_fine():
 
 
 def test_files_without_front_matter_or_date_are_not_meetings():
-    for data in ("", "# just text\n", "---\n---\n", "---\nname: Alice\n---\n", "\n---\ndate: 2026-11-10\n---\n"):
+    for data in (
+        "",
+        "# just text\n",
+        "---\n---\n",
+        "---\nname: Alice\n---\n",
+        "\n---\ndate: 2026-11-10\n---\n",
+    ):
         assert read(data) == (None, [])
 
 
@@ -110,9 +132,15 @@ def test_front_matter_only_note():
 
 
 def test_small_faults_are_warnings_and_the_note_still_reads():
-    note, problems = read("---\ndate: 2026-11-10\nmood: 9\nstatus: maybe\n---\n- [ ] a due:2026-02-30\n")
+    note, problems = read(
+        "---\ndate: 2026-11-10\nmood: 9\nstatus: maybe\n---\n- [ ] a due:2026-02-30\n"
+    )
     assert note is not None and note.mood is None and note.items[0].due is None
-    assert [(p.line, p.message.split()[0]) for p in problems] == [(4, "unknown"), (3, "mood"), (6, "due")]
+    assert [(p.line, p.message.split()[0]) for p in problems] == [
+        (4, "unknown"),
+        (3, "mood"),
+        (6, "due"),
+    ]
 
 
 def test_datetime_and_quoted_dates():

@@ -7,7 +7,6 @@ out. The previous note is only ever read.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -116,7 +115,9 @@ def collect_open_blocks(
     return blocks
 
 
-def _section_ranges(lines: Sequence[str], headings: Sequence[Heading]) -> dict[str, tuple[int, int]]:
+def _section_ranges(
+    lines: Sequence[str], headings: Sequence[Heading]
+) -> dict[str, tuple[int, int]]:
     """Title (case folded) -> (heading index, index of the next heading or end), first wins."""
     ranges: dict[str, tuple[int, int]] = {}
     for position, heading in enumerate(headings):
@@ -206,7 +207,12 @@ def refresh_carried(
     for item in body.items:
         if any(start <= item.start < end for start, end in drop):
             continue
-        if item.is_open and item.key in finished and item.key not in still_open and finished[item.key] == item.text:
+        if (
+            item.is_open
+            and item.key in finished
+            and item.key not in still_open
+            and finished[item.key] == item.text
+        ):
             drop.append((item.start, item.end))
     kept = [line for number, line in enumerate(lines) if not any(s <= number < e for s, e in drop)]
     kept_text = "\n".join(kept)

@@ -24,14 +24,76 @@ SETEXT_RE = re.compile(r"(=+|-+)[ \t]*$")
 FENCE_RE = re.compile(r"(`{3,}|~{3,})(.*)$")
 
 HTML_BLOCK_TAGS = frozenset(
-    "address article aside base basefont blockquote body caption center col colgroup dd details "
-    "dialog dir div dl dt fieldset figcaption figure footer form frame frameset h1 h2 h3 h4 h5 h6 "
-    "head header hr html iframe legend li link main menu menuitem nav noframes ol optgroup option "
-    "p param search section summary table tbody td tfoot th thead title tr track ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "base",
+        "basefont",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "col",
+        "colgroup",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "frame",
+        "frameset",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "header",
+        "hr",
+        "html",
+        "iframe",
+        "legend",
+        "li",
+        "link",
+        "main",
+        "menu",
+        "menuitem",
+        "nav",
+        "noframes",
+        "ol",
+        "optgroup",
+        "option",
+        "p",
+        "param",
+        "search",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "title",
+        "tr",
+        "track",
+        "ul",
+    ]
 )
 HTML_RAW_RE = re.compile(r"<(script|pre|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
 HTML_BLOCK_TAG_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:[ \t]|/?>|$)")
-_ATTRIBUTE = r"(?:[ \t]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t]*=[ \t]*(?:[^ \t\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
+_ATTRIBUTE = (
+    r"(?:[ \t]+[A-Za-z_:][A-Za-z0-9_.:-]*(?:[ \t]*=[ \t]*(?:[^ \t\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)"
+)
 HTML_COMPLETE_TAG_RE = re.compile(
     rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$"
 )
@@ -276,7 +338,9 @@ class _Scanner:
                 pos = self.open_list_item(index, text, first, marker)
                 in_paragraph = False
                 continue
-            if FENCE_RE.match(body) and not (body[0] == "`" and "`" in FENCE_RE.match(body).group(2)):
+            if FENCE_RE.match(body) and not (
+                body[0] == "`" and "`" in FENCE_RE.match(body).group(2)
+            ):
                 fence = FENCE_RE.match(body).group(1)
                 self.leaf = "fence"
                 self.fence = (fence[0], len(fence), indent)
@@ -288,7 +352,10 @@ class _Scanner:
                 self.html_end = HTML_ENDS.get(html, html)
                 self.touch(index)
                 lowered = body.lower()
-                if (isinstance(self.html_end, str) and self.html_end in lowered[4 if html == 2 else 2 :]) or (
+                if (
+                    isinstance(self.html_end, str)
+                    and self.html_end in lowered[4 if html == 2 else 2 :]
+                ) or (
                     html == 1 and re.search(r"</(script|pre|style|textarea)>", body, re.IGNORECASE)
                 ):
                     self.leaf = None
@@ -321,9 +388,7 @@ class _Scanner:
         marker_end = first + len(marker)
         after = text[marker_end:]
         spaces = _leading_spaces(after, 0)
-        if not after.strip():
-            content_col = marker_end + 1
-        elif spaces >= 5:
+        if not after.strip() or spaces >= 5:
             content_col = marker_end + 1
         else:
             content_col = marker_end + spaces
@@ -368,8 +433,23 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
         owner, due, created, done, key = item_fields(text, me)
         parent = task_stack[-1][1] if task_stack else None
         items.append(
-            Item(node.start, node.end, node.indent, char, text, owner, due, created, done, key, section, parent)
+            Item(
+                node.start,
+                node.end,
+                node.indent,
+                char,
+                text,
+                owner,
+                due,
+                created,
+                done,
+                key,
+                section,
+                parent,
+            )
         )
         task_stack.append((node.end, len(items) - 1))
-    list_starts = tuple((n.start, n.indent) for n in scanner.nodes if n.depth == 0 and not n.in_quote)
+    list_starts = tuple(
+        (n.start, n.indent) for n in scanner.nodes if n.depth == 0 and not n.in_quote
+    )
     return ParsedBody(tuple(items), headings, list_starts)

@@ -90,8 +90,12 @@ def _loader_class():
         return construct
 
     BoundedSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
-    BoundedSafeLoader.add_constructor("tag:yaml.org,2002:int", sexagesimal_as_text(yaml.SafeLoader.construct_yaml_int))
-    BoundedSafeLoader.add_constructor("tag:yaml.org,2002:float", sexagesimal_as_text(yaml.SafeLoader.construct_yaml_float))
+    BoundedSafeLoader.add_constructor(
+        "tag:yaml.org,2002:int", sexagesimal_as_text(yaml.SafeLoader.construct_yaml_int)
+    )
+    BoundedSafeLoader.add_constructor(
+        "tag:yaml.org,2002:float", sexagesimal_as_text(yaml.SafeLoader.construct_yaml_float)
+    )
     return BoundedSafeLoader
 
 
@@ -130,7 +134,10 @@ def load_yaml(text: str) -> Any:
         if node is None:
             return None
         if "*" in text and _expanded_size(node, {}) > MAX_YAML_NODES:
-            raise FileProblem(f"front matter expands to more than {MAX_YAML_NODES} values (YAML aliases); refused", 2)
+            raise FileProblem(
+                f"front matter expands to more than {MAX_YAML_NODES} values (YAML aliases); refused",
+                2,
+            )
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         last = text.count("\n")
@@ -155,7 +162,9 @@ def read_document(data: bytes | str) -> Document:
     lines = split_lines(text)
     conflict = next((i for i, line in enumerate(lines) if CONFLICT_RE.match(line)), None)
     if conflict is not None:
-        raise FileProblem("unresolved git conflict markers; resolve the conflict first", conflict + 1)
+        raise FileProblem(
+            "unresolved git conflict markers; resolve the conflict first", conflict + 1
+        )
     boundary = frontmatter.YAMLHandler.FM_BOUNDARY
     if not lines or not boundary.match(lines[0]):
         return Document(tuple(lines), None, 0)
@@ -168,7 +177,9 @@ def read_document(data: bytes | str) -> Document:
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise FileProblem(f"front matter must be a mapping of keys to values, not a {type(meta).__name__}", 2)
+        raise FileProblem(
+            f"front matter must be a mapping of keys to values, not a {type(meta).__name__}", 2
+        )
     meta_lines = tuple(lines[1:closing])
     return Document(tuple(lines), meta, body_start, meta_lines)
 
@@ -193,12 +204,19 @@ def as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _optional_int(document: Document, key: str, low: int, high: int, problems: list[tuple[int, str]]):
+def _optional_int(
+    document: Document, key: str, low: int, high: int, problems: list[tuple[int, str]]
+):
     value = document.meta.get(key)
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        problems.append((key_line(document, key), f"{key} must be a whole number from {low} to {high}, not {value!r}"))
+        problems.append(
+            (
+                key_line(document, key),
+                f"{key} must be a whole number from {low} to {high}, not {value!r}",
+            )
+        )
         return None
     return value
 
@@ -216,19 +234,30 @@ def note_from_document(
         return None, []
     date = as_date(meta["date"])
     if date is None:
-        raise FileProblem(f"date must be an ISO date (YYYY-MM-DD), not {meta['date']!r}", key_line(document, "date"))
+        raise FileProblem(
+            f"date must be an ISO date (YYYY-MM-DD), not {meta['date']!r}",
+            key_line(document, "date"),
+        )
     person = meta.get("person", folder_person)
     if person is None:
         raise FileProblem("no person: add 'person: SLUG' to the front matter", 2)
     person = str(person).strip().lower()
     if not is_slug(person):
-        raise FileProblem(f"person must be a slug (lowercase letters, digits, '-', '_', '.'), not {meta.get('person')!r}", key_line(document, "person"))
+        raise FileProblem(
+            f"person must be a slug (lowercase letters, digits, '-', '_', '.'), not {meta.get('person')!r}",
+            key_line(document, "person"),
+        )
     problems: list[tuple[int, str]] = []
     status = meta.get("status")
     if status is not None:
         status = str(status).strip().lower()
         if status not in STATUSES:
-            problems.append((key_line(document, "status"), f"unknown status {status!r}; expected one of {', '.join(STATUSES)}"))
+            problems.append(
+                (
+                    key_line(document, "status"),
+                    f"unknown status {status!r}; expected one of {', '.join(STATUSES)}",
+                )
+            )
     mood = _optional_int(document, "mood", 1, 5, problems)
     duration = _optional_int(document, "duration", 0, 24 * 60, problems)
     tags = meta.get("tags") or ()
@@ -283,7 +312,9 @@ def parse_note(
     return note, [Problem(path, line, message) for line, message in warnings]
 
 
-def profile_from_document(document: Document, path: str, slug: str) -> tuple[Profile, list[Problem]]:
+def profile_from_document(
+    document: Document, path: str, slug: str
+) -> tuple[Profile, list[Problem]]:
     """A Profile from ``<slug>/profile.md``; bad values become problems and defaults."""
     meta = document.meta or {}
     problems: list[Problem] = []
@@ -293,11 +324,17 @@ def profile_from_document(document: Document, path: str, slug: str) -> tuple[Pro
             return None
         value = as_date(meta[key])
         if value is None:
-            problems.append(Problem(path, key_line(document, key), f"{key} must be an ISO date, not {meta[key]!r}"))
+            problems.append(
+                Problem(
+                    path, key_line(document, key), f"{key} must be an ISO date, not {meta[key]!r}"
+                )
+            )
         return value
 
     goals = meta.get("goals") or ()
-    goals = tuple(str(goal) for goal in goals) if isinstance(goals, (list, tuple)) else (str(goals),)
+    goals = (
+        tuple(str(goal) for goal in goals) if isinstance(goals, (list, tuple)) else (str(goals),)
+    )
     cadence = meta.get("cadence")
     profile = Profile(
         slug=slug,

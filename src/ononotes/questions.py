@@ -60,7 +60,10 @@ def recently_asked(bank: list[Question], recent_texts: list[str]) -> set[str]:
 
 
 def pick_questions(
-    bank: list[Question], recent_texts: list[str], when: dt.date, count: int = 3,
+    bank: list[Question],
+    recent_texts: list[str],
+    when: dt.date,
+    count: int = 3,
     categories: tuple[str, ...] = CATEGORIES,
 ) -> list[str]:
     """Up to ``count`` questions from different categories, none asked recently; the choice
@@ -71,7 +74,11 @@ def pick_questions(
     ordinal = when.toordinal()
     order = [categories[(ordinal + i) % len(categories)] for i in range(len(categories))]
     for category in order + [None]:
-        pool = [q for q in fresh if (category is None or q.category == category) and q.text not in picked]
+        pool = [
+            q
+            for q in fresh
+            if (category is None or q.category == category) and q.text not in picked
+        ]
         if pool:
             picked.append(pool[ordinal % len(pool)].text)
         if len(picked) >= count:

@@ -25,7 +25,9 @@ class TemplateContext(TypedDict):
     weekday: str  # e.g. "Tuesday"
     type: str  # 1:1, skip-level, mentor, ...
     meeting_number: int  # 1 for the first meeting with this person
-    previous: dict[str, Any] | None  # the note items are carried from: path, date, type, status, mood
+    previous: (
+        dict[str, Any] | None
+    )  # the note items are carried from: path, date, type, status, mood
     days_since: int | None  # days since the previous note, None for the first meeting
     carried: list[str]  # first-line text of each carried item (ono inserts them itself)
     goals: list[str]  # the profile's goals
@@ -47,7 +49,9 @@ def template_file_name(name: str) -> str:
     """``name`` -> ``name.md.j2``; refuses anything that could be a path."""
     base = name.removesuffix(TEMPLATE_SUFFIX)
     if not is_slug(base):
-        raise TemplateError(f"invalid template name {name!r}: use letters, digits, '-', '_' (no paths)")
+        raise TemplateError(
+            f"invalid template name {name!r}: use letters, digits, '-', '_' (no paths)"
+        )
     return base + TEMPLATE_SUFFIX
 
 
@@ -99,12 +103,16 @@ def _runtime_error_line(exc: BaseException, filename: str | None) -> int | None:
 
 
 def render_template(
-    name: str, context: TemplateContext, vault_templates: Path | None, vault_root: Path | None = None
+    name: str,
+    context: TemplateContext,
+    vault_templates: Path | None,
+    vault_root: Path | None = None,
 ) -> str:
     """Render template ``name`` with ``context``; every failure is a TemplateError with
     ``templates/NAME.md.j2:LINE: message``."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError
-    from jinja2.exceptions import SecurityError, TemplateError as JinjaError
+    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import TemplateError as JinjaError
 
     file_name = template_file_name(name)
     search_path = [p for p in (vault_templates,) if p and p.is_dir()] + [packaged_template_dir()]
@@ -119,12 +127,22 @@ def render_template(
         raise TemplateError(exc.message or "syntax error", where, exc.lineno) from None
     try:
         text = template.render(**context)
-    except (JinjaError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+    except (
+        JinjaError,
+        SecurityError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        LookupError,
+        AttributeError,
+    ) as exc:
         where = _display_path(template.filename, vault_root, file_name)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         raise TemplateError(message, where, _runtime_error_line(exc, template.filename)) from None
     except RecursionError:
-        raise TemplateError("template recursion too deep", _display_path(template.filename, vault_root, file_name)) from None
+        raise TemplateError(
+            "template recursion too deep", _display_path(template.filename, vault_root, file_name)
+        ) from None
     return text if text.endswith("\n") else text + "\n"
 
 

@@ -114,13 +114,19 @@ def read_bytes(root: Path, path: Path) -> bytes:
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            raise NoteError("symlink that cannot be resolved (a loop, or a missing target)", rel, 1) from None
+            raise NoteError(
+                "symlink that cannot be resolved (a loop, or a missing target)", rel, 1
+            ) from None
         if root.resolve() not in target.parents:
             raise NoteError("symlink to a file outside the vault; not followed", rel, 1)
     try:
         size = path.stat().st_size
         if size > MAX_NOTE_BYTES:
-            raise NoteError(f"file is {size // (1024 * 1024)} MB, over the {MAX_NOTE_BYTES // (1024 * 1024)} MB a note may have; skipped", rel, 1)
+            raise NoteError(
+                f"file is {size // (1024 * 1024)} MB, over the {MAX_NOTE_BYTES // (1024 * 1024)} MB a note may have; skipped",
+                rel,
+                1,
+            )
         return path.read_bytes()
     except OSError as exc:
         raise NoteError(f"cannot read: {exc.strerror or exc}", rel, 1) from None
@@ -189,7 +195,9 @@ def create_file(root: Path, path: Path, text: str) -> None:
             raise UsageError(f"{relative(root, path)} already exists; not overwritten") from None
         except OSError:  # no hard links on this file system: exclusive create instead
             if path.exists():
-                raise UsageError(f"{relative(root, path)} already exists; not overwritten") from None
+                raise UsageError(
+                    f"{relative(root, path)} already exists; not overwritten"
+                ) from None
             os.replace(temp, path)
     finally:
         if os.path.exists(temp):
@@ -200,7 +208,9 @@ def replace_file(root: Path, path: Path, text: str, expected: bytes) -> None:
     """Atomically replace ``path`` with ``text`` if it still holds ``expected``; refuse if
     someone changed it since it was read."""
     if path.read_bytes() != expected:
-        raise UsageError(f"{relative(root, path)} changed while ono was working; not overwritten, run again")
+        raise UsageError(
+            f"{relative(root, path)} changed while ono was working; not overwritten, run again"
+        )
     temp = _write_temp(path, text)
     try:
         os.replace(temp, path)

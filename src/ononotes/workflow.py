@@ -85,7 +85,10 @@ def init_vault(root: Path, me: str | None) -> InitResult:
 
 def profile_text(slug: str, name: str | None = None, **fields: str | None) -> str:
     """The front matter of a new profile, with only the fields given."""
-    lines = ["---", f"name: {_yaml_scalar(name or slug.replace('-', ' ').replace('_', ' ').title())}"]
+    lines = [
+        "---",
+        f"name: {_yaml_scalar(name or slug.replace('-', ' ').replace('_', ' ').title())}",
+    ]
     for key, value in fields.items():
         if value is not None:
             lines.append(f"{key}: {_yaml_scalar(str(value))}")
@@ -96,7 +99,12 @@ def profile_text(slug: str, name: str | None = None, **fields: str | None) -> st
 def _yaml_scalar(text: str) -> str:
     import json
 
-    plain = text and text.strip() == text and not any(c in text for c in ":#[]{},&*!|>'\"%@`") and not text[0] in "-?"
+    plain = (
+        text
+        and text.strip() == text
+        and not any(c in text for c in ":#[]{},&*!|>'\"%@`")
+        and text[0] not in "-?"
+    )
     return text if plain else json.dumps(text, ensure_ascii=False)
 
 
@@ -179,7 +187,9 @@ class NewResult:
     written: bool = True
 
 
-def choose_template(explicit: str | None, profile: Profile | None, meeting_type: str, first: bool) -> str:
+def choose_template(
+    explicit: str | None, profile: Profile | None, meeting_type: str, first: bool
+) -> str:
     if explicit is not None:
         return explicit
     if profile is not None and profile.template:
@@ -229,7 +239,9 @@ def new_meeting(
     profile = vault.profiles.get(slug)
     notes = vault.notes_for(slug)
     kind = meeting_type or _default_type(profile)
-    same_day = [note for note in notes if note.date == when and note.type.casefold() == kind.casefold()]
+    same_day = [
+        note for note in notes if note.date == when and note.type.casefold() == kind.casefold()
+    ]
     if same_day:
         raise UsageError(f"{same_day[0].path} already exists for {slug} on {when}; not overwritten")
     previous = previous_note(notes, when)
@@ -252,7 +264,9 @@ def new_meeting(
     else:
         text, carried = _drop_marker(rendered), []
     path = note_path_for(root, slug, when, day_taken=any(note.date == when for note in notes))
-    outcome = NewResult(path, text, carried, previous.path if previous else None, refreshed=refreshed)
+    outcome = NewResult(
+        path, text, carried, previous.path if previous else None, refreshed=refreshed
+    )
     if dry_run:
         outcome.written = False
         return outcome
@@ -305,7 +319,9 @@ def _template_context(vault, slug, profile, when, kind, previous, notes):
         }
         context["days_since"] = (when - previous.date).days
         seen: set[str] = set()
-        context["carried"] = [i.text for i in previous.items if i.is_open and not (i.key in seen or seen.add(i.key))]
+        context["carried"] = [
+            i.text for i in previous.items if i.is_open and not (i.key in seen or seen.add(i.key))
+        ]
     return context
 
 
@@ -374,7 +390,11 @@ def open_items(
     if person is not None:
         check_slug(person)
     if owner is not None:
-        owner = vault.config.me if owner.lstrip("@").casefold() == "me" else owner.lstrip("@").casefold()
+        owner = (
+            vault.config.me
+            if owner.lstrip("@").casefold() == "me"
+            else owner.lstrip("@").casefold()
+        )
     found: list[OpenItem] = []
     for slug in vault.people():
         if person is not None and slug != person:
