@@ -311,3 +311,14 @@ def test_package_templates_are_found(tmp_path):
         "career.md.j2",
     }
     assert Path(folder).is_dir()
+
+
+def test_a_template_symlinked_out_of_the_vault_is_not_read(vault, run, tmp_path):
+    secret = tmp_path / "secret.md.j2"
+    secret.write_text("SECRET {{ date }}\n")
+    (vault / "templates").mkdir()
+    (vault / "templates" / "leak.md.j2").symlink_to(secret)
+    build_tree(vault, {"templates/peek.md.j2": "{% include 'leak.md.j2' %}\n"})
+    for name in ("leak", "peek"):
+        result = run(vault, "new", "alice", "--dry-run", "--template", name)
+        assert result.exit_code != 0 and "SECRET" not in result.output, name

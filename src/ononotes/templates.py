@@ -68,11 +68,21 @@ def available_templates(vault_templates: Path | None) -> list[str]:
 
 
 def _environment(search_path: list[Path]):
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import SandboxedEnvironment
 
+    class ContainedLoader(FileSystemLoader):
+        """A file loader that will not read through a symlink out of its folders."""
+
+        def get_source(self, environment, template):
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(filename).resolve()
+            if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+                raise TemplateNotFound(template)
+            return source, filename, uptodate
+
     return SandboxedEnvironment(
-        loader=FileSystemLoader([str(p) for p in search_path], followlinks=False),
+        loader=ContainedLoader([str(p) for p in search_path], followlinks=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
