@@ -1,0 +1,217 @@
+"""Messy and hostile files (issue 7): each is one `path:line: message`, the rest still reads,
+no traceback, nothing written."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from .conftest import build_tree
+
+GOOD = "---\ndate: 2026-11-03\n---\n## Action items\n- [ ] @alice keep me\n"
+
+BOMB = (
+    "---\ndate: 2026-11-04\na: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(9)
+    )
+    + "---\n"
+)
+
+# name -> (content, expected line, words in the message); None content: made by the test
+MESSY = {
+    "list-front-matter.md": ("---\n- a\n- b\n---\n", 2, "must be a mapping"),
+    "string-front-matter.md": ("---\njust words\n---\n", 2, "must be a mapping"),
+    "unterminated.md": ("---\ndate: 2026-11-05\n# no end\n", 1, "not closed"),
+    "bad-date.md": ("---\ndate: 2026-13-45\n---\n", 2, "ISO date"),
+    "tomorrow.md": ("---\ndate: tomorrow\n---\n", 2, "ISO date"),
+    "latin1.md": (b"---\ndate: 2026-11-06\n---\ncaf\xe9\n", 4, "invalid UTF-8"),
+    "binary.md": (bytes(range(256)) * 4, 1, "not a text file"),
+    "bomb.md": (BOMB, 2, "aliases"),
+    "conflict.md": (
+        "---\ndate: 2026-11-07\n---\n<<<<<<< HEAD\n- [ ] a\n=======\n- [x] a\n>>>>>>> other\n",
+        4,
+        "conflict",
+    ),
+    "bad-yaml.md": ("---\ndate: 2026-11-08\nmood: [4\n---\n", 3, "not valid YAML"),
+}
+
+FINE = {
+    "bom.md": ("\ufeff" + GOOD.replace("11-03", "11-09")).encode(),
+    "crlf.md": GOOD.replace("11-03", "11-10").replace("\n", "\r\n"),
+    "mixed.md": "---\r\ndate: 2026-11-11\n---\r\n- [ ] mixed endings\r\n",
+    "tabs.md": "---\ndate: 2026-11-12\n---\n-\t[ ] tabbed\n\t- [ ] nested\n",
+    "no-newline.md": "---\ndate: 2026-11-13\n---\n- [ ] last line",
+    "empty.md": "",
+    "front-only.md": "---\ndate: 2026-11-14\n---",
+}
+
+
+@pytest.fixture
+def messy_vault(vault: Path, tmp_path: Path) -> Path:
+    files = {"alice/2026-11-03.md": GOOD}
+    files.update({f"alice/{name}": content for name, (content, _, _) in MESSY.items()})
+    files.update({f"alice/{name}": content for name, content in FINE.items()})
+    build_tree(vault, files)
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ndate: 2026-11-20\n---\n- [ ] SECRET outside\n")
+    (vault / "alice" / "link-out.md").symlink_to(outside)
+    (vault / "alice" / "loop.md").symlink_to(vault / "alice" / "loop.md")
+    with open(vault / "alice" / "huge.md", "wb") as handle:
+        handle.write(b"---\ndate: 2026-11-21\n---\n")
+        handle.write(b"- [ ] filler line for a very large note\n" * (50 * 1024 * 1024 // 40))
+    return vault
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink() and ".git" not in p.parts
+    }
+
+
+def test_check_reports_each_messy_file_once_with_its_line(messy_vault, run):
+    before = snapshot(messy_vault)
+    result = run(messy_vault, "check")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stdout.splitlines()
+    for name, (_, line, words) in MESSY.items():
+        matching = [entry for entry in lines if entry.startswith(f"alice/{name}:")]
+        assert len(matching) == 1, (name, lines)
+        assert matching[0].startswith(f"alice/{name}:{line}: ") and words in matching[0], matching[
+            0
+        ]
+    assert any(
+        entry.startswith("alice/link-out.md:1: symlink to a file outside the vault")
+        for entry in lines
+    )
+    assert any(
+        entry.startswith("alice/loop.md:1: symlink that cannot be resolved") for entry in lines
+    )
+    assert any(entry.startswith("alice/huge.md:1: file is 50 MB") for entry in lines)
+    for name in FINE:
+        assert not any(entry.startswith(f"alice/{name}") for entry in lines), name
+    assert "SECRET" not in result.output
+    assert snapshot(messy_vault) == before
+
+
+def test_other_commands_warn_and_read_every_good_note(messy_vault, run):
+    before = snapshot(messy_vault)
+    result = run(messy_vault, "list", "alice", today="2026-11-30")
+    assert result.exit_code == 0
+    assert "Traceback" not in result.output
+    listed = {line.split()[-1] for line in result.stdout.splitlines()[1:]}
+    expected = {
+        f"alice/{name}"
+        for name in (
+            "2026-11-03.md",
+            "bom.md",
+            "crlf.md",
+            "mixed.md",
+            "tabs.md",
+            "no-newline.md",
+            "front-only.md",
+        )
+    }
+    assert listed == expected
+    for name in MESSY:
+        assert f"warning: alice/{name}:" in result.stderr
+    todo = run(messy_vault, "todo", today="2026-11-30")
+    assert "SECRET" not in todo.output and "filler" not in todo.output
+    assert snapshot(messy_vault) == before
+
+
+def test_crlf_and_bom_notes_carry_like_any_other(vault, run):
+    build_tree(vault, {"alice/2026-11-03.md": ("\ufeff" + GOOD.replace("\n", "\r\n")).encode()})
+    assert run(vault, "new", "alice", "--no-edit").exit_code == 0
+    text = (vault / "alice" / "2026-11-10.md").read_bytes().decode()
+    assert "- [ ] @alice keep me\n" in text and "\r" not in text
+
+
+def test_an_unreadable_file_is_a_problem_not_a_crash(vault, run, monkeypatch):
+    build_tree(
+        vault, {"alice/2026-11-03.md": GOOD, "alice/locked.md": GOOD.replace("11-03", "11-04")}
+    )
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.md":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run(vault, "check")
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "alice/locked.md:1: cannot read: Permission denied"
+
+
+def test_a_note_killed_mid_write_leaves_the_old_state(vault, tmp_path):
+    """SIGKILL while the new note is half on disk: the note is either absent or whole."""
+    build_tree(vault, {"alice/2026-11-03.md": GOOD, "alice/profile.md": "---\nname: Alice\n---\n"})
+    ready = tmp_path / "ready"
+    script = textwrap.dedent(
+        f"""
+        import os, time, sys
+        real_fsync = os.fsync
+        def slow_fsync(fd):
+            open({str(ready)!r}, "w").close()
+            time.sleep(30)
+        os.fsync = slow_fsync
+        sys.argv = ["ono", "--vault", {str(vault)!r}, "new", "alice", "--no-edit"]
+        from ononotes.cli import main
+        main()
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], env={**os.environ, "ONO_TODAY": "2026-11-10"}
+    )
+    try:
+        for _ in range(200):
+            if ready.exists():
+                break
+            process.wait(timeout=0.05) if process.poll() is not None else None
+            import time
+
+            time.sleep(0.05)
+        assert ready.exists(), "the child never reached the write"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not (vault / "alice" / "2026-11-10.md").exists()
+    leftovers = [p.name for p in (vault / "alice").iterdir() if p.name.endswith(".tmp")]
+    assert all(name.startswith(".") for name in leftovers)  # hidden: never read as a note
+    from ononotes.vault import load_vault
+
+    assert [note.path for note in load_vault(vault).notes] == ["alice/2026-11-03.md"]
+
+
+def test_replace_refuses_when_the_file_changed_underneath(vault):
+    from ononotes.errors import UsageError
+    from ononotes.vault import replace_file
+
+    path = vault / "note.md"
+    path.write_text("old")
+    with pytest.raises(UsageError, match="changed while ono was working"):
+        replace_file(vault, path, "new", expected=b"something else")
+    assert path.read_text() == "old"
+    replace_file(vault, path, "new", expected=b"old")
+    assert path.read_text() == "new"
+
+
+def test_no_shell_strings_anywhere_in_the_code():
+    source = Path(__file__).resolve().parents[1] / "src" / "ononotes"
+    for path in source.rglob("*.py"):
+        text = path.read_text()
+        assert "shell=True" not in text, path
+        assert "os.system(" not in text and "os.popen(" not in text, path
