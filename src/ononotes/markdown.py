@@ -98,6 +98,8 @@ HTML_COMPLETE_TAG_RE = re.compile(
     rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)[ \t]*$"
 )
 HTML_ENDS = {1: None, 2: "-->", 3: "?>", 4: ">", 5: "]]>"}
+# A line whose first character is none of these (nor a digit) can only be paragraph text.
+BLOCK_START_CHARS = frozenset(">*-_+#`~<=")
 
 
 def column_index(line: str, column: int) -> int:
@@ -111,10 +113,8 @@ def column_index(line: str, column: int) -> int:
 
 
 def _leading_spaces(text: str, pos: int) -> int:
-    end = pos
-    while end < len(text) and text[end] == " ":
-        end += 1
-    return end - pos
+    rest = text[pos:] if pos else text
+    return len(rest) - len(rest.lstrip(" "))
 
 
 @dataclass
@@ -261,9 +261,16 @@ class _Scanner:
         body = rest[indent:]
         if not body:
             return True
-        if body[0] == ">" or THEMATIC_RE.match(body) or ATX_RE.match(body) or FENCE_RE.match(body):
+        first = body[0]
+        if first not in BLOCK_START_CHARS and not first.isdigit():
+            return False
+        if first == ">":
             return True
-        if self.html_start(body, interrupting=False):
+        if first in "*-_" and THEMATIC_RE.match(body):
+            return True
+        if (first == "#" and ATX_RE.match(body)) or (first in "`~" and FENCE_RE.match(body)):
+            return True
+        if first == "<" and self.html_start(body, interrupting=False):
             return True
         return self.list_marker(body, interrupting=False) is not None
 
@@ -317,7 +324,10 @@ class _Scanner:
                     self.leaf = "code"
                 self.touch(index)
                 return
-            if body[0] == ">":
+            char = body[0]
+            if char not in BLOCK_START_CHARS and not char.isdigit():
+                break  # the common case: paragraph text
+            if char == ">":
                 pos = first + 1
                 if text[pos : pos + 1] == " ":
                     pos += 1
@@ -325,28 +335,30 @@ class _Scanner:
                 self.leaf = None
                 in_paragraph = False
                 continue
-            if in_paragraph and self.leaf == "paragraph" and SETEXT_RE.match(body):
+            if char in "=-" and in_paragraph and self.leaf == "paragraph" and SETEXT_RE.match(body):
                 self.setext_heading(body)
                 self.touch(index)
                 return
-            if THEMATIC_RE.match(body):
+            if char in "*-_" and THEMATIC_RE.match(body):
                 self.leaf = None
                 self.touch(index)
                 return
-            marker = self.list_marker(body, interrupting=in_paragraph)
+            marker = (
+                self.list_marker(body, interrupting=in_paragraph)
+                if char in "-+*" or char.isdigit()
+                else None
+            )
             if marker is not None:
                 pos = self.open_list_item(index, text, first, marker)
                 in_paragraph = False
                 continue
-            if FENCE_RE.match(body) and not (
-                body[0] == "`" and "`" in FENCE_RE.match(body).group(2)
-            ):
-                fence = FENCE_RE.match(body).group(1)
+            fence = FENCE_RE.match(body) if char in "`~" else None
+            if fence and not (char == "`" and "`" in fence.group(2)):
                 self.leaf = "fence"
-                self.fence = (fence[0], len(fence), indent)
+                self.fence = (char, len(fence.group(1)), indent)
                 self.touch(index)
                 return
-            html = self.html_start(body, interrupting=in_paragraph)
+            html = self.html_start(body, interrupting=in_paragraph) if char == "<" else None
             if html is not None:
                 self.leaf = "html"
                 self.html_end = HTML_ENDS.get(html, html)
@@ -360,7 +372,7 @@ class _Scanner:
                 ):
                     self.leaf = None
                 return
-            atx = ATX_RE.match(body)
+            atx = ATX_RE.match(body) if char == "#" else None
             if atx:
                 self.leaf = None
                 if not self.containers:
@@ -370,12 +382,12 @@ class _Scanner:
                     self.headings.append(Heading(index, len(atx.group(1)), title.strip()))
                 self.touch(index)
                 return
-            if not in_paragraph:
-                self.leaf = "paragraph"
-                self.paragraph_start = index
-                self.paragraph_top_level = not self.containers
-            self.touch(index)
-            return
+            break
+        if not in_paragraph:
+            self.leaf = "paragraph"
+            self.paragraph_start = index
+            self.paragraph_top_level = not self.containers
+        self.touch(index)
 
     def setext_heading(self, body: str) -> None:
         self.leaf = None
