@@ -400,10 +400,8 @@ class _Scanner:
         marker_end = first + len(marker)
         after = text[marker_end:]
         spaces = _leading_spaces(after, 0)
-        if not after.strip() or spaces >= 5:
-            content_col = marker_end + 1
-        else:
-            content_col = marker_end + spaces
+        # an empty item, or one whose text is indented code, starts its content one column on
+        content_col = marker_end + 1 if not after.strip() or spaces >= 5 else marker_end + spaces
         in_quote = any(c.kind == "quote" for c in self.containers)
         depth = sum(1 for c in self.containers if c.kind == "item")
         task = None
