@@ -154,12 +154,19 @@ def person_list(settings: Settings) -> None:
 @click.option("--template", default=None, metavar="NAME", help="Template name (default: by type).")
 @click.option("--no-edit", is_flag=True, help="Do not open $VISUAL/$EDITOR.")
 @click.option("--dry-run", is_flag=True, help="Print the note instead of writing it.")
+@click.option(
+    "--private",
+    is_flag=True,
+    help="Also start a private note for it (in your vault's private/, never shared).",
+)
 @click.pass_obj
-def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run) -> None:
+def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
     from .workflow import new_meeting
 
-    result = new_meeting(settings.root(), slug, _today(), date, meeting_type, template, dry_run)
+    result = new_meeting(
+        settings.root(), slug, _today(), date, meeting_type, template, dry_run, private
+    )
     if dry_run:
         click.echo(result.text, nl=False)
         return
@@ -168,6 +175,8 @@ def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run
     if result.carried:
         click.echo(f"carried {len(result.carried)} open item(s) from {result.previous}", err=True)
     click.echo(result.path)
+    if result.private_path:
+        click.echo(result.private_path)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if editor and not no_edit and sys.stdin.isatty() and sys.stdout.isatty():
         click.edit(filename=str(result.path), editor=editor)
@@ -217,6 +226,225 @@ def check(settings: Settings) -> None:
         click.echo(f"{len(problems)} problem(s) in {len(vault.notes)} note(s)", err=True)
         sys.exit(1)
     click.echo(f"{len(vault.notes)} note(s), {len(vault.people())} people: no problems", err=True)
+
+
+@cli.command()
+@click.argument(
+    "which", required=False, metavar="[cadence|actions]", type=click.Choice(["cadence", "actions"])
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "md", "html"]),
+    default=None,
+    help="Output format (default: table); html is the dashboard.",
+)
+@click.option(
+    "--as-of",
+    default=None,
+    metavar="DATE",
+    help="The day the report is for (default: today, or $ONO_TODAY).",
+)
+@click.option(
+    "--since",
+    default=None,
+    metavar="DATE",
+    help="Count meetings and items from DATE on (default: all).",
+)
+@click.option("--until", default=None, metavar="DATE", help="Count up to DATE (default: --as-of).")
+@click.option(
+    "--person",
+    default=None,
+    metavar="SLUG",
+    shell_complete=complete_person,
+    help="Only this person (vault/SLUG in a roll-up).",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of printing.",
+)
+@click.option("--items", is_flag=True, help="List every action item (csv: one row per item).")
+@click.pass_obj
+def report(settings: Settings, which: str | None, output: str | None, **options) -> None:
+    """Cadence and follow-through reports; both when neither is named. Several --vault roll up."""
+    from .reporting import run_report
+
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    result = run_report(
+        settings.roots(),
+        which,
+        _today(),
+        output=output,
+        color=color,
+        progress=sys.stderr.isatty(),
+        **options,
+    )
+    _warn(result.problems)
+    if result.path is not None:
+        click.echo(f"wrote {result.path}", err=True)
+    else:
+        click.echo(result.text, nl=False)
+
+
+@cli.command("watch")
+@click.option("-o", "--output", default=None, metavar="FILE", help="The dashboard (default: .ono/dashboard.html).")
+@click.option("--md", "markdown", default=None, metavar="FILE", help="Also keep a Markdown summary current.")
+@click.option("--poll", is_flag=True, help="Poll for changes (network or container mounts).")
+@click.option("--commit", is_flag=True, help="Commit changed notes after a quiet period.")
+@click.pass_obj
+def watch_command(settings: Settings, output, markdown, poll, commit) -> None:
+    """Keep the HTML dashboard current as notes change."""
+    from .dashboard import watch_vault
+
+    watch_vault(settings.root(), _today, lambda line: click.echo(line, err=line.startswith(("warning", "error"))), output, markdown, poll, commit)
+
+
+@cli.command()
+@click.argument("slug", shell_complete=complete_person)
+@click.argument("remote")
+@click.pass_obj
+def share(settings: Settings, slug: str, remote: str) -> None:
+    """Share SLUG's notes with them: SLUG/ becomes a git repository pushed to REMOTE (empty)."""
+    from .sharing import share_person
+
+    result = share_person(settings.root(), slug, remote)
+    left_out = [f"{path}: private, left out of the shared history" for path in result.dropped]
+    for line in result.warnings + left_out:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(f"shared {slug}/ ({result.history} commit(s) of history, {result.pushed} pushed)")
+    click.echo(f"{slug} can now: git clone {result.remote}, set me in ono.local.toml, ono sync")
+
+
+@cli.command()
+@click.argument("slug", required=False, shell_complete=complete_person)
+@click.pass_obj
+def sync(settings: Settings, slug: str | None) -> None:
+    """Commit, pull and push shared notes: SLUG's, each shared person's, or this clone's."""
+    from .sharing import raise_for_failures, sync_shared
+
+    results = sync_shared(settings.root(), slug)
+    for result in results:
+        if not result.error:
+            click.echo(result.summary)
+    raise_for_failures(results)
+
+
+@cli.command()
+@click.argument("slug", shell_complete=complete_person)
+@click.argument("text")
+@click.option(
+    "--by",
+    default=None,
+    metavar="SLUG",
+    shell_complete=complete_person,
+    help="Whose point it is: SLUG puts it under Their agenda (default: me, My agenda).",
+)
+@click.pass_obj
+def agenda(settings: Settings, slug: str, text: str, by: str | None) -> None:
+    """Add a talking point to the next meeting with SLUG, scaffolding its note if needed."""
+    from .workflow import add_agenda
+
+    result = add_agenda(settings.root(), slug, text, _today(), by)
+    if result.scaffolded is not None:
+        click.echo(
+            f"scaffolded the next meeting, carrying {len(result.scaffolded.carried)} open item(s)",
+            err=True,
+        )
+    if not result.added:
+        click.echo(f"already under {result.section}: {result.point}", err=True)
+    click.echo(result.path)
+
+
+@cli.command()
+@click.argument("slug", shell_complete=complete_person)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md"]),
+    default="text",
+    help="text for the terminal (default), md for pasting.",
+)
+@click.pass_obj
+def prep(settings: Settings, slug: str, fmt: str) -> None:
+    """A brief before the 1:1 with SLUG: cadence, open items, queued topics, last notes, questions."""
+    from .prep import render_brief
+    from .workflow import prepare_brief
+
+    result = prepare_brief(settings.root(), slug, _today())
+    _warn(result.problems)
+    if result.refreshed:
+        click.echo(f"refreshed the carried items of {result.note_path}", err=True)
+    click.echo(render_brief(result.brief, fmt), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--weeks",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 520),
+    help="How many weeks ahead.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of printing.",
+)
+@click.pass_obj
+def calendar(settings: Settings, weeks: int, output: str | None) -> None:
+    """An iCalendar file of each active person's next 1:1s, by cadence (all-day events)."""
+    from .workflow import build_calendar
+
+    result = build_calendar(settings.root(), _today(), weeks, output)
+    _warn(result.problems)
+    if result.path is None:
+        click.echo(result.data, nl=False)
+    else:
+        click.echo(f"wrote {result.events} event(s) to {result.path}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--category",
+    default=None,
+    metavar="NAME",
+    help="Only this category (check-in, wellbeing, career, feedback, team, priorities, or your own).",
+)
+@click.pass_obj
+def questions(settings: Settings, category: str | None) -> None:
+    """The question bank: the vault's own questions.toml first, then the packaged one."""
+    from .questions import bank_by_category
+
+    for name, texts in bank_by_category(settings.root(), category).items():
+        click.echo(f"{name}\n" + "".join(f"  - {text}\n" for text in texts))
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.pass_obj
+def export_command(settings: Settings, fmt: str, output: str | None) -> None:
+    """Every note and item as one JSON object per line (for a warehouse)."""
+    from .workflow import export_vaults
+
+    text, problems = export_vaults(settings.roots(), _today())
+    _warn(problems)
+    _emit(text, output)
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Print ``text``, or write it atomically to ``output``."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .vault import write_atomically
+
+    click.echo(write_atomically(Path(output), text), err=True)
 
 
 def main() -> None:

@@ -1,10 +1,35 @@
-"""Everything git. The only module that imports GitPython."""
+"""Everything git. The only module that imports GitPython.
+
+Two kinds of repository: the vault's own (``ensure_repo``, ``commit_paths``) and a shared
+person's repository — ``<vault>/<slug>/.git`` on the manager's side, a clone on the report's
+(``share_folder``, ``sync_repo``). In a shared repository ono runs git with hooks switched off
+and no command-running transport, never force-pushes, and never leaves a rebase half done.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GitError
+from .errors import GitError, UsageError
+
+SAFE_SCHEMES = frozenset({"ssh", "git", "http", "https", "file", "git+ssh", "ssh+git"})
+# Set on every git command ono runs for sharing: a clone's hooks are not ours to run, ext:: runs
+# commands, and an fsmonitor hook is a hook too.
+HARDENING = (f"core.hooksPath={os.devnull}", "protocol.ext.allow=never", "core.fsmonitor=false")
+BUSY_STATES = (
+    ("rebase-merge", "rebase"),
+    ("rebase-apply", "rebase"),
+    ("MERGE_HEAD", "merge"),
+    ("CHERRY_PICK_HEAD", "cherry-pick"),
+    ("REVERT_HEAD", "revert"),
+)
+PUSH_ATTEMPTS = 3
 
 
 def _git():
@@ -24,8 +49,12 @@ def ensure_repo(root: Path):
 
 def commit_paths(root: Path, paths: list[str], message: str) -> bool:
     """Stage ``paths`` (relative to ``root``) and commit them; False when there was nothing to
-    commit. A failure leaves the index as it was."""
+    commit. A failure leaves the index as it was. Paths inside a shared person's folder (a
+    repository of its own) are left to ``ono sync``: the vault no longer tracks them."""
     git = _git()
+    paths = [path for path in paths if not in_shared_folder(root, path)]
+    if not paths:
+        return False
     repo = ensure_repo(root)
     try:
         repo.index.add(paths)
@@ -37,9 +66,630 @@ def commit_paths(root: Path, paths: list[str], message: str) -> bool:
         raise GitError(f"git commit failed: {exc}") from None
 
 
+def in_shared_folder(root: Path, path: str) -> bool:
+    """Whether ``path`` (relative to ``root``) lies in a folder below ``root`` that is a git
+    repository of its own."""
+    folder = root
+    for part in Path(path).parts[:-1]:
+        folder = folder / part
+        if (folder / ".git").exists():
+            return True
+    return False
+
+
 def _signature(repo):
     git = _git()
     reader = repo.config_reader()
     name = reader.get_value("user", "name", "ononotes")
     email = reader.get_value("user", "email", "ono@localhost")
     return git.Actor(str(name), str(email))
+
+
+# -- remotes --------------------------------------------------------------------------------------
+
+
+def check_remote_url(url: str) -> str:
+    """``url`` when it is a plain git URL or path; a UsageError for anything git could read as an
+    option or that selects a command-running transport (``ext::``, any ``helper::``)."""
+    git = _git()
+    shown = display_url(url)
+    if not url or not url.strip() or any(c in url for c in "\0\r\n"):
+        raise UsageError(f"refusing remote {shown!r}: give a git URL or the path of a repository")
+    if url.startswith("-") or "://-" in url or "@-" in url:
+        raise UsageError(f"refusing remote {shown!r}: git would read it as an option")
+    try:
+        git.Git.check_unsafe_protocols(url)
+    except git.UnsafeProtocolError:
+        raise UsageError(
+            f"refusing remote {shown!r}: a 'transport::address' remote can run commands; "
+            "use an ssh, https or git URL, or a path"
+        ) from None
+    if "://" in url and url.split("://", 1)[0].lower() not in SAFE_SCHEMES:
+        raise UsageError(
+            f"refusing remote {shown!r}: use an ssh://, https://, git:// or file:// URL, "
+            "host:path, or a path"
+        )
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL without any ``user:password@`` part, for messages."""
+    if "://" in url:
+        scheme, rest = url.split("://", 1)
+        host, slash, path = rest.partition("/")
+        if "@" in host:
+            host = host.rsplit("@", 1)[1]
+        return f"{scheme}://{host}{slash}{path}"
+    return url
+
+
+def _reason(exc) -> str:
+    """The telling line of a failed git command's stderr."""
+    text = str(getattr(exc, "stderr", "") or exc).strip()
+    text = text.removeprefix("stderr:").strip().strip("'").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for prefix in ("fatal:", "error:", "remote: error:", "ERROR:"):
+        for line in lines:
+            if line.startswith(prefix):
+                return line.removeprefix(prefix).strip().rstrip("'")
+    return lines[-1].rstrip("'") if lines else "git failed"
+
+
+# -- shared repositories --------------------------------------------------------------------------
+
+
+def open_shared(path: Path):
+    """The repository whose working tree is exactly ``path``, hardened for sharing."""
+    git = _git()
+    try:
+        repo = git.Repo(path)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError(f"{path} is not a git repository") from None
+    if repo.working_tree_dir is None or Path(repo.working_tree_dir).resolve() != path.resolve():
+        raise UsageError(f"{path} is not the top of a git repository")
+    return _harden(repo)
+
+
+def _harden(repo):
+    git = _git()
+    options = list(HARDENING)
+    for key, fallback in (("user.name", "ononotes"), ("user.email", "ono@localhost")):
+        try:  # ask git itself: it honours GIT_CONFIG_GLOBAL, includes and the environment
+            repo.git.config("--get", key)
+        except git.GitCommandError:
+            options.append(f"{key}={fallback}")
+    repo.git.set_persistent_git_options(c=options)
+    repo.git.update_environment(GIT_EDITOR=":", GIT_LITERAL_PATHSPECS="1", GIT_MERGE_AUTOEDIT="no")
+    return repo
+
+
+def _busy(repo) -> str | None:
+    git_dir = Path(repo.git_dir)
+    for name, what in BUSY_STATES:
+        if (git_dir / name).exists():
+            return what
+    return None
+
+
+def _refuse_busy(repo, label: str, path: Path) -> None:
+    what = _busy(repo)
+    if what:
+        raise GitError(
+            f"{label}: a git {what} is in progress in {path}: finish it (git {what} --continue) "
+            f"or abort it (git {what} --abort), then run ono sync again"
+        )
+
+
+def changed_files(repo) -> list[str]:
+    """Paths (relative to the repository) that differ from HEAD: modified, new, deleted."""
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all")
+    tokens = out.split("\0")
+    paths, index = [], 0
+    while index < len(tokens):
+        entry = tokens[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        paths.append(entry[3:])
+        if entry[0] in "RC":  # a rename or copy: the next token is the old name
+            paths.append(tokens[index])
+            index += 1
+    return sorted(set(paths))
+
+
+def refused_files(
+    root: Path, paths: list[str], refuse: Callable[[str, bytes], str | None]
+) -> list[str]:
+    """``path: why`` for every existing file ``refuse`` keeps out of the shared repository."""
+    problems = []
+    for rel in paths:
+        path = root / rel
+        # git stores a symlink's target name, never the file it points to
+        data = b"" if path.is_symlink() or not path.is_file() else path.read_bytes()
+        if path.exists() or path.is_symlink():
+            why = refuse(rel, data)
+            if why:
+                problems.append(f"{rel}: {why}")
+    return problems
+
+
+def _commit_changes(repo, paths: list[str], verb: str) -> tuple[str | None, list[str]]:
+    """Stage ``paths`` and commit what changed, naming the files in the message; returns the new
+    commit's sha (None when nothing changed) and the files it has."""
+    if not paths:
+        return None, []
+    repo.git.add("-A", "--", *paths)
+    staged = _staged(repo)
+    if not staged:
+        return None, []
+    shown = ", ".join(staged[:6]) + (f" and {len(staged) - 6} more" if len(staged) > 6 else "")
+    message = f"{verb}: {shown}\n\n" + "\n".join(staged) + "\n"
+    repo.git.commit("-q", "--no-verify", "-m", message)
+    return repo.head.commit.hexsha, staged
+
+
+@dataclass
+class SyncOutcome:
+    """What ``sync_repo`` did: the files it committed, commits pulled and pushed."""
+
+    committed: list[str] = field(default_factory=list)
+    commit: str | None = None
+    pulled: int = 0
+    pushed: int = 0
+
+
+def sync_repo(path: Path, label: str, refuse: Callable[[str, bytes], str | None]) -> SyncOutcome:
+    """Commit local changes, rebase them on the remote's commits, push; never force.
+
+    Refuses (before committing anything) when ``refuse`` objects to a changed file. A conflict
+    aborts the rebase: the local commits stay, nothing is pushed, the files are named. An
+    unreachable remote keeps the local commit and says so. Every failure is a GitError."""
+    git = _git()
+    repo = open_shared(path)
+    _refuse_busy(repo, label, path)
+    try:
+        branch = repo.active_branch
+    except TypeError:
+        raise GitError(
+            f"{label}: {path} is not on a branch (detached HEAD): git switch main"
+        ) from None
+    if "origin" not in [remote.name for remote in repo.remotes]:
+        raise GitError(f"{label}: {path} has no remote 'origin' to sync with")
+    origin = repo.remote("origin")
+    for url in _urls(repo):
+        check_remote_url(url)
+    changed = changed_files(repo)
+    problems = refused_files(path, changed, refuse)
+    if problems:
+        raise GitError(
+            f"{label}: not shared, nothing committed: {'; '.join(problems)}. Move private notes "
+            "to your vault's private/ folder (or out of this folder), then run ono sync again"
+        )
+    outcome = SyncOutcome()
+    try:
+        outcome.commit, outcome.committed = _commit_changes(repo, changed, "ono sync")
+    except git.GitCommandError as exc:
+        _restore_index(repo)
+        raise GitError(
+            f"{label}: git commit failed ({_reason(exc)}); nothing was committed"
+        ) from None
+    if not repo.head.is_valid():
+        return outcome  # an empty repository and nothing to commit: nothing to exchange yet
+    tracking = branch.tracking_branch()
+    remote_branch = tracking.remote_head if tracking is not None else branch.name
+    _integrate_and_push(repo, origin, branch.name, remote_branch, label, outcome)
+    return outcome
+
+
+def _urls(repo) -> list[str]:
+    """Every URL git would fetch from or push to for origin."""
+    git = _git()
+    urls = []
+    for extra in ((), ("--push",)):
+        with contextlib.suppress(git.GitCommandError):
+            urls += repo.git.remote("get-url", "--all", *extra, "origin").splitlines()
+    return urls
+
+
+def _restore_index(repo) -> None:
+    git = _git()
+    try:
+        if repo.head.is_valid():
+            repo.git.reset("-q")
+    except git.GitCommandError:
+        pass
+
+
+def _kept(outcome: SyncOutcome) -> str:
+    if outcome.commit:
+        return f"your changes are committed here ({outcome.commit[:7]}) and nothing is lost"
+    return "nothing is lost"
+
+
+def _integrate_and_push(
+    repo, origin, local_branch: str, remote_branch: str, label: str, outcome
+) -> None:
+    git = _git()
+    upstream = f"refs/remotes/origin/{remote_branch}"
+    url = display_url(origin.url)
+    for _attempt in range(PUSH_ATTEMPTS):
+        try:
+            origin.fetch()
+        except git.GitCommandError as exc:
+            raise GitError(
+                f"{label}: cannot reach {url} ({_reason(exc)}); {_kept(outcome)}: "
+                "run ono sync again when it is reachable"
+            ) from None
+        has_upstream = _ref_exists(repo, upstream)
+        behind = _count(repo, f"HEAD..{upstream}") if has_upstream else 0
+        if behind and _count(repo, f"{upstream}..HEAD"):
+            _rebase(repo, upstream, label, outcome)
+        elif behind:
+            repo.git.merge("--ff-only", "-q", upstream)
+        outcome.pulled += behind
+        ahead = _count(repo, f"{upstream}..HEAD") if has_upstream else _count(repo, "HEAD")
+        if not ahead:
+            return
+        try:
+            result = origin.push(
+                f"refs/heads/{local_branch}:refs/heads/{remote_branch}", no_verify=True
+            )
+        except git.GitCommandError as exc:
+            raise GitError(
+                f"{label}: cannot push to {url} ({_reason(exc)}); {_kept(outcome)}: "
+                "run ono sync again"
+            ) from None
+        if any(info.flags & (info.REJECTED | info.REMOTE_REJECTED) for info in result):
+            continue  # someone pushed in between: fetch and rebase again
+        if result.error is not None or not result:
+            reason = _reason(result.error) if result.error is not None else "nothing was pushed"
+            raise GitError(
+                f"{label}: cannot push to {url} ({reason}); {_kept(outcome)}: run ono sync again"
+            )
+        outcome.pushed += ahead
+        return
+    raise GitError(
+        f"{label}: {url} kept changing while ono pushed; {_kept(outcome)}: run ono sync again"
+    )
+
+
+def _ref_exists(repo, ref: str) -> bool:
+    git = _git()
+    try:
+        repo.git.rev_parse("--verify", "-q", ref)
+        return True
+    except git.GitCommandError:
+        return False
+
+
+def _count(repo, revisions: str) -> int:
+    return int(repo.git.rev_list("--count", revisions))
+
+
+def _rebase(repo, upstream: str, label: str, outcome: SyncOutcome) -> None:
+    """Replay the local commits on the remote's; on any failure put everything back."""
+    git = _git()
+    before = repo.head.commit.hexsha
+    try:
+        repo.git.rebase("-q", upstream)
+        return
+    except git.GitCommandError as exc:
+        reason = _reason(exc)
+    conflicted = [p for p in repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0") if p]
+    _abort(repo, before)
+    where = Path(repo.working_tree_dir)
+    if conflicted:
+        raise GitError(
+            f"{label}: conflict in {', '.join(conflicted)}: both sides changed the same lines. "
+            f"{_kept(outcome).capitalize()}, nothing was pushed. To resolve: cd {where} && "
+            "git pull --rebase, edit the lines between <<<<<<< and >>>>>>> to keep what both of "
+            "you wrote, git add those files, git rebase --continue, then run ono sync again"
+        )
+    raise GitError(
+        f"{label}: could not combine with the remote's changes ({reason}); {_kept(outcome)}, nothing was pushed"
+    )
+
+
+def _abort(repo, before: str) -> None:
+    """Abort a rebase or merge in progress and make sure HEAD is where it was."""
+    git = _git()
+    for command in ("rebase", "merge"):
+        if _busy(repo) == command:
+            with contextlib.suppress(git.GitCommandError):
+                getattr(repo.git, command)("--abort")
+    if repo.head.commit.hexsha != before or _busy(repo):
+        shutil.rmtree(Path(repo.git_dir) / "rebase-merge", ignore_errors=True)
+        shutil.rmtree(Path(repo.git_dir) / "rebase-apply", ignore_errors=True)
+        repo.git.reset("--hard", "-q", before)
+
+
+# -- share: a person folder becomes a repository of its own ---------------------------------------
+
+
+@dataclass
+class ShareOutcome:
+    """What ``share_folder`` did: commits pushed, history carried, file versions left out."""
+
+    pushed: int = 0
+    history: int = 0
+    dropped: list[str] = field(default_factory=list)
+
+
+def share_folder(
+    folder: Path,
+    remote: str,
+    refuse: Callable[[str, bytes], str | None],
+    keep: Callable[[str, bytes], bool],
+    new_files: dict[str, str],
+    label: str,
+) -> ShareOutcome:
+    """Make ``folder`` a repository of its own whose origin is ``remote``, carrying the history
+    its files have in the enclosing vault repository (file versions ``keep`` rejects are left
+    out), commit its current files plus ``new_files``, push ``main`` with upstream set, and make
+    the vault stop tracking the folder. Refuses first when ``refuse`` objects to a current file.
+    Any failure before the push puts everything back as it was."""
+    git = _git()
+    check_remote_url(remote)
+    vault = _enclosing_repo(folder)
+    prefix = Path(os.path.relpath(folder, vault.working_tree_dir)).as_posix() if vault else None
+    if vault is not None:
+        _harden(vault)
+        _refuse_busy(vault, label, Path(vault.working_tree_dir))
+        staged = _staged(vault)
+        outside = [p for p in staged if not p.startswith(prefix + "/")]
+        if outside:
+            raise UsageError(
+                f"the vault has staged changes ({', '.join(outside[:3])}): commit or unstage them "
+                f"first, then run ono share {label} again"
+            )
+    current = _files_to_commit(vault, prefix, folder)
+    problems = refused_files(folder, current, refuse)
+    if problems:
+        raise UsageError(
+            f"not shared: {'; '.join(f'{label}/{p}' for p in problems)}. Move private notes to "
+            "your vault's private folder (ono new --private makes one per meeting), then run "
+            f"ono share {label} again"
+        )
+    outcome = ShareOutcome()
+    written: dict[Path, bytes | None] = {}
+    created = False
+    temp_ref = f"refs/ono/share/{label}"
+    try:
+        repo = _harden(git.Repo.init(folder, initial_branch="main"))
+        created = True
+        origin = git.Remote.create(repo, "origin", remote)
+        try:
+            origin.fetch()
+        except git.GitCommandError as exc:
+            raise GitError(
+                f"cannot reach {display_url(remote)} ({_reason(exc)}); nothing was changed"
+            ) from None
+        heads = [ref.remote_head for ref in origin.refs]
+        head = None
+        if vault is not None and vault.head.is_valid():
+            head, outcome.dropped = split_history(vault, prefix, keep, label)
+        if head is not None:
+            vault.git.update_ref(temp_ref, head)
+            repo.git.fetch("-q", "--no-tags", "--", vault.git_dir, f"{temp_ref}:refs/ono/import")
+            repo.git.update_ref("refs/heads/main", "refs/ono/import")
+            repo.git.update_ref("-d", "refs/ono/import")
+            repo.git.read_tree("HEAD")
+            outcome.history = _count(repo, "HEAD")
+        if heads and not (head and "main" in heads and repo.is_ancestor("origin/main", "main")):
+            raise UsageError(
+                f"{display_url(remote)} already has commits (branch {', '.join(heads)}) that are "
+                f"not {label}'s notes: ono share needs an empty repository — create one without "
+                "a README or licence (or delete its branches), then run ono share again"
+            )
+        for name, text in new_files.items():
+            written.update(_write_new(folder / name, text))
+        paths = current + list(new_files)
+        _commit_changes(repo, paths, f"ono share {label}")
+        before = _count(repo, "origin/main..HEAD") if "main" in heads else _count(repo, "HEAD")
+        result = origin.push("refs/heads/main:refs/heads/main", set_upstream=True, no_verify=True)
+        if result.error is not None or not result or any(i.flags & i.ERROR for i in result):
+            reason = _reason(result.error) if result.error is not None else "rejected"
+            raise GitError(f"cannot push to {display_url(remote)} ({reason}); nothing was changed")
+        outcome.pushed = before
+    except (git.GitCommandError, OSError) as exc:
+        _undo_share(folder, written, created)
+        raise GitError(f"ono share {label} failed ({_reason(exc)}); nothing was changed") from None
+    except BaseException:
+        _undo_share(folder, written, created)
+        raise
+    finally:
+        if vault is not None and _ref_exists(vault, temp_ref):
+            vault.git.update_ref("-d", temp_ref)
+    if vault is not None:
+        _stop_tracking(vault, prefix, label, remote)
+    return outcome
+
+
+def _enclosing_repo(folder: Path):
+    """The vault repository that holds ``folder``, or None when the vault is not in git."""
+    git = _git()
+    try:
+        return git.Repo(folder.parent, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def _staged(repo) -> list[str]:
+    if not repo.head.is_valid():
+        return [p for p in repo.git.ls_files("-z").split("\0") if p]
+    return [p for p in repo.git.diff("--cached", "--name-only", "-z").split("\0") if p]
+
+
+def _files_to_commit(vault, prefix: str | None, folder: Path) -> list[str]:
+    """The folder's files the vault tracks or would track (not ignored), relative to it."""
+    if vault is None:
+        found = []
+        for dirpath, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            found += [
+                Path(os.path.relpath(Path(dirpath, name), folder)).as_posix() for name in files
+            ]
+        return sorted(found)
+    listed = vault.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", prefix)
+    return sorted({p[len(prefix) + 1 :] for p in listed.split("\0") if p.startswith(prefix + "/")})
+
+
+def _write_new(path: Path, text: str) -> dict[Path, bytes | None]:
+    """Create ``path``, or append the lines it lacks (a .gitignore); returns what to restore."""
+    from .vault import create_file, replace_file
+
+    if not path.exists():
+        create_file(path.parent, path, text)
+        return {path: None}
+    original = path.read_bytes()
+    have = set(original.decode("utf-8", "replace").splitlines())
+    missing = [line for line in text.splitlines() if line and line not in have]
+    if missing:
+        joiner = "" if original.endswith(b"\n") or not original else "\n"
+        replace_file(
+            path.parent,
+            path,
+            original.decode("utf-8", "replace") + joiner + "\n".join(missing) + "\n",
+            original,
+        )
+    return {path: original}
+
+
+def _undo_share(folder: Path, written: dict[Path, bytes | None], created: bool) -> None:
+    if created:
+        shutil.rmtree(folder / ".git", ignore_errors=True)
+    for path, original in written.items():
+        if original is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(original)
+
+
+def _stop_tracking(vault, prefix: str, label: str, remote: str) -> None:
+    """The vault forgets the folder: ``git rm --cached -r`` plus a .gitignore line, committed."""
+    git = _git()
+    root = Path(vault.working_tree_dir)
+    ignore = root / ".gitignore"
+    entry = f"/{prefix}/"
+    written: dict[Path, bytes | None] = {}
+    try:
+        written = _write_new(
+            ignore, f"# shared with {label} through its own repository (ono share)\n{entry}\n"
+        )
+        vault.git.rm("-r", "-q", "--cached", "--ignore-unmatch", "--", prefix)
+        vault.git.add("--", ".gitignore")
+        vault.git.commit(
+            "-q",
+            "--no-verify",
+            "-m",
+            f"ono share {label}: {prefix}/ moves to its own repository ({display_url(remote)})",
+        )
+    except (git.GitCommandError, OSError) as exc:
+        with contextlib.suppress(git.GitCommandError):  # put the vault back as it was
+            vault.git.reset("-q", "--", prefix, ".gitignore")
+        _undo_share(root, written, created=False)
+        raise GitError(
+            f"{label} is shared and pushed, but the vault could not stop tracking {prefix}/ "
+            f"({_reason(exc)}): run git rm -r --cached {prefix}, add {entry} to .gitignore and commit"
+        ) from None
+
+
+# -- history: a folder's commits as commits of its own ------------------------------------------
+
+
+def split_history(
+    repo, prefix: str, keep: Callable[[str, bytes], bool], label: str
+) -> tuple[str | None, list[str]]:
+    """Replay the commits of HEAD that changed ``prefix`` as commits whose tree is that folder
+    alone (what ``git subtree split`` does), keeping authors and dates. File versions ``keep``
+    rejects are left out of the trees; a commit that also changed files outside the folder keeps
+    its author but not its message (which may be about them). Returns the new head and the
+    paths left out; the commits are written to ``repo``'s object store, unreferenced."""
+    mapped: dict[str, str | None] = {}
+    tree_of: dict[str, str] = {}
+    trees: dict[tuple[str, str], str] = {}
+    dropped: set[str] = set()
+    for commit in repo.iter_commits("HEAD", topo_order=True, reverse=True):
+        try:
+            folder = commit.tree / prefix
+        except KeyError:
+            folder = None
+        tree = None
+        if folder is not None and folder.type == "tree":
+            tree = _filter_tree(repo, folder, "", keep, trees, dropped)
+        parents = list(
+            dict.fromkeys(mapped[p.hexsha] for p in commit.parents if mapped.get(p.hexsha))
+        )
+        if len(parents) > 1:
+            parents = [
+                p for p in parents if not any(o != p and repo.is_ancestor(p, o) for o in parents)
+            ]
+        if tree is None or (len(parents) == 1 and tree_of[parents[0]] == tree):
+            mapped[commit.hexsha] = parents[0] if parents else None
+            continue
+        message = commit.message
+        if not _only_touches(repo, commit, prefix):
+            message = f"{label}'s notes (this vault commit also changed other files; its message is not shared)\n"
+        new = _commit_tree(repo, tree, parents, commit, message)
+        mapped[commit.hexsha] = new
+        tree_of[new] = tree
+    return mapped.get(repo.head.commit.hexsha), sorted(dropped)
+
+
+def _filter_tree(repo, tree, base: str, keep, cache: dict, dropped: set[str]) -> str:
+    key = (base, tree.hexsha)
+    if key in cache:
+        return cache[key]
+    entries, changed = [], False
+    for item in tree:
+        path = f"{base}{item.name}"
+        if item.type == "tree":
+            sha = _filter_tree(repo, item, path + "/", keep, cache, dropped)
+            changed |= sha != item.hexsha
+            entries.append((bytes.fromhex(sha), item.mode, item.name))
+        elif item.type == "blob" and not keep(path, item.data_stream.read()):
+            changed = True
+            dropped.add(path)
+        else:
+            entries.append((item.binsha, item.mode, item.name))
+    cache[key] = _write_tree(repo, entries) if changed else tree.hexsha
+    return cache[key]
+
+
+def _write_tree(repo, entries) -> str:
+    from io import BytesIO
+
+    from git.objects.fun import tree_to_stream
+    from gitdb.base import IStream
+
+    buffer = BytesIO()
+    tree_to_stream(entries, buffer.write)
+    data = buffer.getvalue()
+    return repo.odb.store(IStream(b"tree", len(data), BytesIO(data))).binsha.hex()
+
+
+def _only_touches(repo, commit, prefix: str) -> bool:
+    if len(commit.parents) > 1:
+        return False
+    names = repo.git.diff_tree("--no-commit-id", "--root", "-r", "--name-only", "-z", commit.hexsha)
+    return all(name.startswith(prefix + "/") for name in names.split("\0") if name)
+
+
+def _commit_tree(repo, tree: str, parents: list[str], commit, message: str) -> str:
+    from git.objects.util import altz_to_utctz_str
+
+    env = {
+        "GIT_AUTHOR_NAME": commit.author.name or "unknown",
+        "GIT_AUTHOR_EMAIL": commit.author.email or "",
+        "GIT_AUTHOR_DATE": f"@{commit.authored_date} {altz_to_utctz_str(commit.author_tz_offset)}",
+        "GIT_COMMITTER_NAME": commit.committer.name or "unknown",
+        "GIT_COMMITTER_EMAIL": commit.committer.email or "",
+        "GIT_COMMITTER_DATE": f"@{commit.committed_date} {altz_to_utctz_str(commit.committer_tz_offset)}",
+    }
+    arguments = [tree]
+    for parent in parents:
+        arguments += ["-p", parent]
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write(message.encode("utf-8"))
+        stdin.seek(0)
+        return repo.git.commit_tree(*arguments, istream=stdin, env=env).strip()

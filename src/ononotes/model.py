@@ -157,3 +157,4 @@ class Config:
     growth: tuple[str, ...] = ("growth", "career", "development")
     private_dir: str = "private"
     question_memory: int = 6
+    person: str | None = None  # a shared person's repository: whose notes sit at its top level

@@ -1,7 +1,8 @@
 """The question bank: packaged questions by category, plus the vault's own ``questions.toml``.
 
-A question asked in one of the person's last few notes (its text appears there) is not
-suggested again.
+A question asked in one of the person's last few notes (its text appears there, outside HTML
+comments) is not suggested again. Comments do not count: that is where the templates put their
+suggestions, and a suggestion is not a question asked.
 """
 
 from __future__ import annotations
@@ -54,8 +55,10 @@ def _normalize(text: str) -> str:
 
 
 def recently_asked(bank: list[Question], recent_texts: list[str]) -> set[str]:
-    """The questions of ``bank`` that appear in any of ``recent_texts``."""
-    haystack = [_normalize(text) for text in recent_texts]
+    """The questions of ``bank`` that appear in any of ``recent_texts`` (HTML comments aside)."""
+    from .sections import COMMENT_RE
+
+    haystack = [_normalize(COMMENT_RE.sub(" ", text)) for text in recent_texts]
     return {q.text for q in bank if any(_normalize(q.text) in hay for hay in haystack)}
 
 
@@ -64,26 +67,51 @@ def pick_questions(
     recent_texts: list[str],
     when: dt.date,
     count: int = 3,
-    categories: tuple[str, ...] = CATEGORIES,
+    categories: tuple[str, ...] | None = None,
 ) -> list[str]:
-    """Up to ``count`` questions from different categories, none asked recently; the choice
-    turns with the date, so each meeting gets fresh ones and a rerun gets the same."""
+    """Up to ``count`` questions, one per category in turn, none asked recently; the choice turns
+    with the date, so each meeting gets fresh ones and a rerun gets the same. ``categories``
+    defaults to the packaged ones, then any others the bank has (the vault's own)."""
     asked = recently_asked(bank, recent_texts)
     fresh = [q for q in bank if q.text not in asked]
-    picked: list[str] = []
+    if categories is None:
+        categories = tuple(dict.fromkeys([*CATEGORIES, *(q.category for q in bank)]))
+    if not categories:
+        return []
     ordinal = when.toordinal()
     order = [categories[(ordinal + i) % len(categories)] for i in range(len(categories))]
-    for category in order + [None]:
-        pool = [
-            q
-            for q in fresh
-            if (category is None or q.category == category) and q.text not in picked
-        ]
-        if pool:
-            picked.append(pool[ordinal % len(pool)].text)
-        if len(picked) >= count:
+    picked: list[str] = []
+    while len(picked) < count:
+        before = len(picked)
+        for category in order:
+            pool = [q for q in fresh if q.category == category and q.text not in picked]
+            if pool:
+                picked.append(pool[ordinal % len(pool)].text)
+            if len(picked) >= count:
+                break
+        if len(picked) == before:  # every category is used up
             break
     return picked
+
+
+def bank_by_category(
+    vault_root: Path | None = None, category: str | None = None
+) -> dict[str, list[str]]:
+    """The bank (the vault's questions first) as category -> questions; only ``category`` when
+    given, which must be one the bank has."""
+    grouped: dict[str, list[str]] = {}
+    for question in load_bank(vault_root):
+        texts = grouped.setdefault(question.category, [])
+        if question.text not in texts:
+            texts.append(question.text)
+    if category is None:
+        return grouped
+    found = next((name for name in grouped if name.casefold() == category.strip().casefold()), None)
+    if found is None:
+        from .errors import UsageError
+
+        raise UsageError(f"no question category {category!r}; the bank has {', '.join(grouped)}")
+    return {found: grouped[found]}
 
 
 def suggest_questions(vault, slug: str, when: dt.date, count: int = 3) -> list[str]:

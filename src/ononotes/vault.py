@@ -17,6 +17,7 @@ from .model import Config, Note, Problem, Profile
 from .parse import MAX_NOTE_BYTES, parse_note, parse_profile
 
 CONFIG_NAME = "ono.toml"
+LOCAL_CONFIG_NAME = "ono.local.toml"  # untracked, this copy only; overrides ono.toml
 PROFILE_NAME = "profile.md"
 CACHE_DIR = ".ono"
 
@@ -45,22 +46,12 @@ def _string_list(value, default: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def load_config(root: Path) -> Config:
-    """Read ``ono.toml``; a file that is not valid TOML is a NoteError with its line."""
-    path = root / CONFIG_NAME
-    if not path.is_file():
+    """Read ``ono.toml``, then ``ono.local.toml`` over it (this copy's own, untracked settings,
+    such as ``me`` in a shared person's repository); a file that is not valid TOML is a NoteError
+    with its line."""
+    data = {**_read_toml(root, CONFIG_NAME), **_read_toml(root, LOCAL_CONFIG_NAME)}
+    if not data:
         return Config()
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
-        raise NoteError(f"invalid TOML: {message}", CONFIG_NAME, line) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NoteError(f"cannot read: {exc}", CONFIG_NAME) from None
     sections = data.get("sections") or {}
     me = str(data.get("me") or "me").strip().lower()
     if not is_slug(me):
@@ -76,7 +67,36 @@ def load_config(root: Path) -> Config:
         growth=_string_list(sections.get("growth"), defaults.growth),
         private_dir=str(data.get("private") or defaults.private_dir),
         question_memory=int(data.get("question_memory") or defaults.question_memory),
+        person=_config_person(data.get("person")),
     )
+
+
+def _read_toml(root: Path, name: str) -> dict:
+    path = root / name
+    if not path.is_file():
+        return {}
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
+        raise NoteError(f"invalid TOML: {message}", name, line) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NoteError(f"cannot read: {exc}", name) from None
+
+
+def _config_person(value) -> str | None:
+    """``person``: whose notes a shared person's repository holds at its top level."""
+    if value is None or value == "":
+        return None
+    person = str(value).strip().lower()
+    if not is_slug(person):
+        raise NoteError(f"person must be a slug, not {value!r}", CONFIG_NAME)
+    return person
 
 
 def relative(root: Path, path: Path) -> str:
@@ -158,6 +178,8 @@ def read_file(root: Path, path: Path, config: Config):
     except NoteError as exc:
         return None, None, [Problem(exc.path or rel, exc.line, exc.message)]
     person = folder_person(root, path)
+    if person is None and path.parent == root:
+        person = config.person  # a shared person's repository keeps their notes at the top
     if path.name == PROFILE_NAME and person is not None:
         profile, problems = parse_profile(data, rel, person)
         if profile is not None and "date" not in profile.meta:
@@ -230,3 +252,21 @@ def _write_temp(path: Path, text: str) -> str:
         os.unlink(temp)
         raise
     return temp
+
+
+def write_atomically(path: Path, text: str) -> Path:
+    """Write generated output (a report, a dashboard, an export): a temporary file beside it,
+    then an atomic rename, so a reader never sees half a file. Not for notes: see create_file."""
+    path = path.expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    temp = _write_temp(path, text)
+    try:
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return path

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cadence import interval_days
 from .carry import CARRY_MARKER, carry_open_items, refresh_carried
@@ -25,6 +26,9 @@ from .vault import (
     relative,
     replace_file,
 )
+
+if TYPE_CHECKING:
+    from .prep import Brief
 
 GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
 
@@ -185,6 +189,7 @@ class NewResult:
     created_profile: Path | None = None
     refreshed: list[str] = field(default_factory=list)
     written: bool = True
+    private_path: Path | None = None  # the private sidecar, with ``ono new --private``
 
 
 def choose_template(
@@ -228,6 +233,7 @@ def new_meeting(
     meeting_type: str | None = None,
     template: str | None = None,
     dry_run: bool = False,
+    private: bool = False,
 ) -> NewResult:
     """Scaffold the next meeting with ``slug``: render the template, carry the open items of the
     last note, write it atomically. Refuses when the person already has a note of that type that
@@ -270,11 +276,27 @@ def new_meeting(
     if dry_run:
         outcome.written = False
         return outcome
+    if private:  # its private sidecar must be free before anything is written
+        from .private import private_note_path
+
+        outcome.private_path = private_note_path(root, config, slug, path)
+        if outcome.private_path.exists():
+            raise UsageError(
+                f"{relative(root, outcome.private_path)} already exists; not overwritten"
+            )
     if profile is None and not (root / slug / PROFILE_NAME).exists():
         outcome.created_profile = root / slug / PROFILE_NAME
         create_file(root, outcome.created_profile, profile_text(slug, cadence=config.cadence))
     create_file(root, path, text)
-    _autocommit(root, [p for p in (path, outcome.created_profile) if p], f"ono new {slug} {when}")
+    if outcome.private_path:
+        from .private import create_private_note
+
+        create_private_note(root, slug, when, path)
+    _autocommit(
+        root,
+        [p for p in (path, outcome.created_profile, outcome.private_path) if p],
+        f"ono new {slug} {when}",
+    )
     return outcome
 
 
@@ -442,3 +464,298 @@ def _autocommit(root: Path, paths: list[Path], message: str) -> None:
     from .gitsync import commit_paths
 
     commit_paths(root, [relative(root, p) for p in paths], message)
+
+
+# -- the week ahead: agenda, prep, calendar -------------------------------------------------------
+
+
+def require_person(vault: Vault, slug: str) -> str:
+    """A valid slug of someone in the vault, else a UsageError suggesting the closest one."""
+    check_slug(slug)
+    if slug not in vault.people():
+        raise UsageError(unknown_person_message(vault, slug))
+    return slug
+
+
+def person_interval(vault: Vault, slug: str) -> int:
+    """Days between 1:1s with ``slug``: the profile's cadence, else ono.toml's (SPEC §6)."""
+    profile = vault.profiles.get(slug)
+    cadence = profile.cadence if profile and profile.cadence else vault.config.cadence
+    try:
+        return interval_days(cadence)
+    except ValueError as exc:
+        where = profile.path if profile and profile.cadence else CONFIG_NAME
+        raise UsageError(f"{where}: {exc}") from None
+
+
+def next_meeting_note(vault: Vault, slug: str, today: dt.date) -> Note | None:
+    """The note of the next meeting with ``slug``: the earliest dated after today whose status
+    is planned or not written. On the day itself, that day's note still counts as the meeting to
+    come unless its status says otherwise (held, cancelled, ...): an agenda point added twice on
+    a meeting day lands in one note, not in this one and next week's."""
+    for note in vault.notes_for(slug):
+        if note.date >= today and note.status in (None, "planned"):
+            return note
+    return None
+
+
+def next_due_date(vault: Vault, slug: str, today: dt.date) -> dt.date:
+    """When the next 1:1 with ``slug`` is due: the last held one (else the profile's ``since``)
+    plus the cadence's interval; today if that has passed or there is neither."""
+    interval = person_interval(vault, slug)
+    held = [
+        n for n in vault.notes_for(slug) if n.date <= today and n.effective_status(today) == "held"
+    ]
+    profile = vault.profiles.get(slug)
+    base = held[-1].date if held else (profile.since if profile else None)
+    if base is None:
+        return today
+    return max(base + dt.timedelta(days=interval), today)
+
+
+@dataclass
+class Upcoming:
+    """The next meeting's note, after refreshing or scaffolding it."""
+
+    vault: Vault
+    note: Note
+    refreshed: list[str] = field(default_factory=list)
+    scaffolded: NewResult | None = None
+
+
+def _reload_note(root: Path, config: Config, path: str) -> tuple[Vault, Note]:
+    vault = load_vault(root, config)
+    note = next((n for n in vault.notes if n.path == path), None)
+    if note is None:
+        problem = next((p for p in vault.problems if p.path == path), None)
+        raise UsageError(str(problem) if problem else f"{path} is no longer a meeting note")
+    return vault, note
+
+
+def upcoming_note(root: Path, vault: Vault, slug: str, today: dt.date, scaffold: bool):
+    """The next meeting's note, its carried items refreshed while it is planned (SPEC §4); with
+    ``scaffold``, one is written for the next due date when there is none (as ``ono new`` does).
+    Returns an ``Upcoming``, or None when there is no note and ``scaffold`` is false."""
+    note = next_meeting_note(vault, slug, today)
+    if note is None:
+        if not scaffold:
+            return None
+        profile = vault.profiles.get(slug)
+        if profile is not None and profile.until is not None and profile.until < today:
+            raise UsageError(
+                f"{slug}'s 1:1s ended on {profile.until} (until: in {profile.path}), so there is "
+                f"no next meeting to add to; `ono new {slug} --date D` writes one anyway"
+            )
+        when = next_due_date(vault, slug, today)
+        taken = {n.date for n in vault.notes_for(slug)}
+        while when in taken:  # a held or cancelled meeting that day: the next free day
+            when += dt.timedelta(days=1)
+        created = new_meeting(root, slug, today, when)
+        vault, note = _reload_note(root, vault.config, relative(root, created.path))
+        return Upcoming(vault, note, scaffolded=created)
+    refreshed: list[str] = []
+    if note.effective_status(today) == "planned":
+        refreshed = refresh_planned_note(vault, note)
+        if refreshed:
+            vault, note = _reload_note(root, vault.config, note.path)
+    return Upcoming(vault, note, refreshed)
+
+
+@dataclass
+class AgendaResult:
+    path: Path
+    point: str
+    section: str
+    added: bool
+    scaffolded: NewResult | None = None
+    refreshed: list[str] = field(default_factory=list)
+
+
+def agenda_author(by: str | None, config: Config) -> str:
+    """``--by``: a slug (``@`` optional); ``me`` or nothing is the vault owner."""
+    if by is None:
+        return config.me
+    slug = by.strip().lstrip("@").casefold()
+    return config.me if slug == "me" else check_slug(slug, "--by")
+
+
+def add_agenda(
+    root: Path, slug: str, text: str, today: dt.date, by: str | None = None
+) -> AgendaResult:
+    """Add a talking point to the next meeting with ``slug``: under "Their agenda" when ``by``
+    is them, else "My agenda". Scaffolds the note for the next due date when there is none,
+    refreshes it first when it is planned; a point already there is not added again."""
+    from .agenda import add_point, clean_point
+
+    check_slug(slug)
+    point = clean_point(text)
+    if not point:
+        raise UsageError("the talking point is empty: say what you want to talk about")
+    config = load_config(root)
+    author = agenda_author(by, config)
+    vault = load_vault(root, config)
+    require_person(vault, slug)
+    upcoming = upcoming_note(root, vault, slug, today, scaffold=True)
+    titles = config.their_agenda if author == slug else config.my_agenda
+    path = root / upcoming.note.path
+    original = path.read_bytes()
+    edit = add_point(_lines_of(original, upcoming.note.path), titles, point)
+    if edit.lines is not None:
+        newline = "\r\n" if b"\r\n" in original else "\n"
+        bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+        replace_file(root, path, bom + newline.join(edit.lines) + newline, original)
+        _autocommit(root, [path], f"ono agenda {slug}")
+    return AgendaResult(
+        path,
+        point,
+        edit.section,
+        edit.lines is not None,
+        upcoming.scaffolded,
+        upcoming.refreshed,
+    )
+
+
+def _lines_of(data: bytes, path: str) -> list[str]:
+    from .parse import FileProblem, decode, split_lines
+
+    try:
+        return split_lines(decode(data))
+    except FileProblem as exc:
+        raise UsageError(f"{path}: {exc.message}") from None
+
+
+@dataclass
+class PrepResult:
+    brief: Brief
+    problems: list[Problem]
+    refreshed: list[str]  # what refreshing the planned note changed, if it did
+    note_path: str | None  # the next meeting's note
+
+
+def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
+    """The brief before the next meeting with ``slug`` (see ``prep.build_brief``). Refreshes the
+    planned note's carried items first; never scaffolds one."""
+    from .prep import build_brief
+    from .questions import suggest_questions
+
+    check_slug(slug)
+    config = load_config(root)
+    vault = load_vault(root, config)
+    require_person(vault, slug)
+    interval = person_interval(vault, slug)
+    upcoming = upcoming_note(root, vault, slug, today, scaffold=False)
+    note = upcoming.note if upcoming else None
+    vault = upcoming.vault if upcoming else vault
+    brief = build_brief(
+        slug,
+        vault.profiles.get(slug),
+        config,
+        vault.notes_for(slug),
+        note,
+        today,
+        interval,
+        questions=suggest_questions(vault, slug, note.date if note else today),
+        private=_private_notes(vault, slug),
+    )
+    refreshed = upcoming.refreshed if upcoming else []
+    return PrepResult(brief, list(vault.problems), refreshed, note.path if note else None)
+
+
+def _private_notes(vault: Vault, slug: str) -> list[tuple[str, dt.date | None, str]]:
+    """The manager's private notes about ``slug`` as (path, date, text), when the private-notes
+    module (``ononotes.private``) is there; else none."""
+    try:
+        from .private import read_private_notes
+    except ImportError:
+        return []
+    notes = read_private_notes(vault.root, slug, vault.config)
+    return [
+        (str(getattr(n, "path", "")), getattr(n, "date", None), str(getattr(n, "text", n)))
+        for n in notes or ()
+    ]
+
+
+def calendar_rhythms(vault: Vault, today: dt.date) -> list:
+    """Each active person's 1:1 rhythm: the next meeting (its note, else the next due date)
+    and the cadence's interval. People whose profile ``until`` has passed are left out."""
+    from .ical import Rhythm
+
+    rhythms = []
+    for slug in vault.people():
+        profile = vault.profiles.get(slug)
+        if profile is not None and profile.until is not None and profile.until < today:
+            continue
+        note = next_meeting_note(vault, slug, today)
+        first = note.date if note else next_due_date(vault, slug, today)
+        rhythms.append(
+            Rhythm(
+                person=slug,
+                name=profile.name if profile else slug,
+                kind=note.type if note else _default_type(profile),
+                cadence=profile.cadence if profile and profile.cadence else vault.config.cadence,
+                interval=person_interval(vault, slug),
+                first=first,
+                planned=note.date if note else None,
+            )
+        )
+    return rhythms
+
+
+@dataclass
+class CalendarResult:
+    data: bytes
+    events: int
+    path: Path | None
+    problems: list[Problem]
+
+
+def build_calendar(
+    root: Path, today: dt.date, weeks: int = 8, output: str | Path | None = None
+) -> CalendarResult:
+    """The next ``weeks`` weeks of 1:1s as iCalendar bytes, written atomically to ``output``
+    when given."""
+    from .ical import schedule, to_ical
+
+    if weeks < 1:
+        raise UsageError(f"--weeks must be at least 1, not {weeks}")
+    vault = load_vault(root)
+    occurrences = schedule(calendar_rhythms(vault, today), today + dt.timedelta(weeks=weeks))
+    data = to_ical(occurrences, today, weeks)
+    path = write_output_file(Path(output), data) if output is not None else None
+    return CalendarResult(data, len(occurrences), path, list(vault.problems))
+
+
+def write_output_file(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename), so a
+    calendar app reading it never sees half a file."""
+    import os
+    import tempfile
+
+    path = path.expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a folder")
+    descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return path
+
+
+def export_vaults(roots: list[Path], today: dt.date) -> tuple[str, list[Problem]]:
+    """``ono export``: every note and item of every vault as JSON lines, and the problems."""
+    from .export import export_jsonl
+
+    lines: list[str] = []
+    problems: list[Problem] = []
+    for root in roots:
+        vault = load_vault(root)
+        problems.extend(vault.problems)
+        lines.extend(export_jsonl(vault.notes, root.name, today))
+    return "".join(line + "\n" for line in lines), problems

@@ -1,0 +1,97 @@
+"""``ono watch`` as a use case: what one rebuild does, and the watch loop around it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import UsageError
+from .vault import CACHE_DIR, CONFIG_NAME, load_vault
+
+DEFAULT_DASHBOARD = f"{CACHE_DIR}/dashboard.html"
+
+
+def require_vault(root: Path) -> None:
+    """A folder with ono.toml, or with at least one note or profile; else a clear refusal."""
+    if (root / CONFIG_NAME).is_file():
+        return
+    vault = load_vault(root)
+    if not vault.notes and not vault.profiles:
+        raise UsageError(
+            f"{root} is not an ononotes vault (no ono.toml and no notes); run `ono init` there first"
+        )
+
+
+def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
+    """Refresh every note planned after today from the note before it (SPEC §4)."""
+    from .workflow import refresh_planned_note
+
+    vault = load_vault(root)
+    refreshed = []
+    for note in vault.notes:
+        if (
+            note.date > today
+            and note.effective_status(today) == "planned"
+            and refresh_planned_note(vault, note)
+        ):
+            refreshed.append(note.path)
+    return refreshed
+
+
+def rebuild_dashboard(root: Path, output: Path, markdown: Path | None, today: dt.date) -> list[str]:
+    """Refresh planned notes, then write the HTML dashboard (and the Markdown summary).
+
+    Returns the lines worth telling: warnings about unreadable notes, then what was written.
+    """
+    from .reporting import run_report
+
+    lines = [f"refreshed carried items in {path}" for path in refresh_planned_notes(root, today)]
+    result = run_report([root], None, today, fmt="html", output=output)
+    lines += [f"warning: {problem}" for problem in result.problems]
+    if markdown is not None:
+        run_report([root], None, today, fmt="md", output=markdown)
+    written = ", ".join(str(p) for p in (output, markdown) if p is not None)
+    lines.append(f"{dt.datetime.now().strftime('%H:%M:%S')} updated {written}")
+    return lines
+
+
+def watch_vault(
+    root: Path,
+    today: Callable[[], dt.date],
+    echo: Callable[[str], None],
+    output: str | None = None,
+    markdown: str | None = None,
+    poll: bool = False,
+    commit: bool = False,
+    stop=None,
+) -> None:
+    """Keep the dashboard current until Ctrl-C (or ``stop`` is set)."""
+    from .watch import watch
+
+    require_vault(root)
+    dashboard = Path(output).expanduser() if output else root / DEFAULT_DASHBOARD
+    summary = Path(markdown).expanduser() if markdown else None
+    dashboard.parent.mkdir(parents=True, exist_ok=True)
+
+    def rebuild() -> None:
+        for line in rebuild_dashboard(root, dashboard, summary, today()):
+            echo(line)
+
+    def commit_changes() -> None:
+        from .gitsync import commit_changes as git_commit
+
+        if git_commit(root, "ono watch: notes changed"):
+            echo("committed the changed notes")
+
+    outputs = frozenset(p.resolve() for p in (dashboard, summary) if p is not None)
+    echo(f"watching {root} (Ctrl-C to stop); dashboard: {dashboard}")
+    watch(
+        root.resolve(),
+        rebuild,
+        echo,
+        outputs,
+        poll=poll,
+        commit=commit_changes if commit else None,
+        stop=stop,
+    )

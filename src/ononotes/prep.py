@@ -1,0 +1,496 @@
+"""The brief before a 1:1 (``ono prep``): built from a person's notes, printed as text or Markdown.
+
+Pure: notes, the profile and the settings go in, a ``Brief`` comes out, and the renderers turn
+it into a string. Reading the vault, refreshing the planned note, the question bank and the
+private notes are the caller's job (``workflow.prepare_brief``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .cadence import tolerance_days
+from .carry import ACTION_ITEMS_TITLE
+from .fields import ALL_FIELDS_RE
+from .markdown import TASK_RE
+from .model import HELD, OPEN, UNASSIGNED, Config, Item, Note, Profile
+from .sections import (
+    COMMENT_RE,
+    Section,
+    find_section,
+    list_points,
+    section_content,
+    strip_list_marker,
+)
+
+FORMATS = ("text", "md")
+PREVIEW_LINES = 2  # lines shown of each section of the last meeting
+PREVIEW_WIDTH = 110
+MOOD_WINDOW = 4  # SPEC §9: mood_recent is over the last 4 held notes with a mood
+
+
+@dataclass(frozen=True, slots=True)
+class BriefItem:
+    """An open action item as the brief shows it."""
+
+    owner: str
+    text: str  # the item's first line without its date fields
+    created: dt.date  # its created field, else the date of the note it first appeared in
+    age_days: int
+    due: dt.date | None
+    overdue: bool
+    times_carried: int  # notes after its first in which it is still open (SPEC §5)
+    source: str  # path:line where it stands now
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPreview:
+    title: str
+    lines: tuple[str, ...]
+    more: int = 0  # content lines left out
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPreview:
+    path: str
+    date: dt.date
+    type: str
+    sections: tuple[SectionPreview, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """Everything ``ono prep`` shows, in the order it shows it."""
+
+    person: str
+    name: str
+    role: str | None
+    relation: str | None
+    me: str
+    today: dt.date
+    cadence: str
+    interval_days: int
+    tolerance_days: int
+    active: bool
+    until: dt.date | None  # the profile's end date, when the 1:1s have ended
+    last_held: dt.date | None
+    days_since: int | None  # since the last held 1:1, else since the profile's `since`
+    next_due: dt.date | None
+    overdue: bool
+    next_date: dt.date | None  # the next meeting's note, when there is one
+    next_path: str | None
+    items: tuple[BriefItem, ...]
+    their_points: tuple[str, ...]  # already queued in the next meeting's note
+    my_points: tuple[str, ...]
+    last_meeting: MeetingPreview | None
+    private: str | None
+    moods: tuple[tuple[dt.date, int], ...]  # the last few held notes with a mood, oldest first
+    mood_change: float | None  # mean of those minus the mean of the ones before (SPEC §9)
+    goals: tuple[str, ...]
+    questions: tuple[str, ...]
+
+    @property
+    def late_after(self) -> int:
+        return self.interval_days + self.tolerance_days
+
+
+# -- building ---------------------------------------------------------------------------------
+
+
+def _once_per_key(items: Sequence[Item]) -> dict[str, Item]:
+    """Within one note a key counts once: done over cancelled over open (SPEC §5)."""
+    rank = {OPEN: 0, "cancelled": 1, "done": 2}
+    chosen: dict[str, Item] = {}
+    for item in items:
+        kept = chosen.get(item.key)
+        if kept is None or rank[item.state] > rank[kept.state]:
+            chosen[item.key] = item
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class _Trace:
+    """An item followed through consecutive notes: where it started, how often carried."""
+
+    item: Item
+    note: Note
+    first: dt.date
+    created: dt.date | None
+    times_carried: int
+
+
+def trace_open_items(history: Sequence[Note]) -> list[_Trace]:
+    """The items open in the last of ``history`` (notes in date order), each followed back by
+    the chain rule of SPEC §5, in the order they stand in that note."""
+    previous: dict[str, _Trace] = {}
+    for note in history:
+        current: dict[str, _Trace] = {}
+        for key, item in _once_per_key(note.items).items():
+            before = previous.get(key)
+            continues = before is not None and (
+                before.item.is_open or (not before.item.is_open and not item.is_open)
+            )
+            if continues:
+                carried = before.times_carried + (1 if before.item.is_open and item.is_open else 0)
+                current[key] = _Trace(
+                    item, note, before.first, before.created or item.created, carried
+                )
+            else:
+                current[key] = _Trace(item, note, note.date, item.created, 0)
+        previous = current
+    traces = [trace for trace in previous.values() if trace.item.is_open]
+    return sorted(traces, key=lambda trace: trace.item.start)
+
+
+def _display(text: str, owner: str, me: str) -> str:
+    """An item's text for the brief: no date fields (shown apart), and no leading ``@owner``
+    (the items are grouped by owner)."""
+    words = ALL_FIELDS_RE.sub(" ", text).split()
+    mentions = {f"@{owner}", "@me"} if owner == me else {f"@{owner}"}
+    if len(words) > 1 and words[0].casefold() in mentions:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _brief_item(item: Item, note: Note, created: dt.date, carried: int, today: dt.date, me: str):
+    return BriefItem(
+        owner=item.owner,
+        text=_display(item.text, item.owner, me),
+        created=created,
+        age_days=max(0, (today - created).days),
+        due=item.due,
+        overdue=item.due is not None and item.due < today,
+        times_carried=carried,
+        source=f"{note.path}:{item.line}",
+    )
+
+
+def _owner_order(person: str, me: str):
+    def order(item: BriefItem) -> tuple[int, str]:
+        if item.owner == person:
+            return (0, "")
+        if item.owner == me:
+            return (1, "")
+        return (3, "") if item.owner == UNASSIGNED else (2, item.owner)
+
+    return order
+
+
+def open_brief_items(
+    history: Sequence[Note], upcoming: Note | None, person: str, me: str, today: dt.date
+) -> list[BriefItem]:
+    """Open items: those open in the last note before the meeting, followed back for their age
+    and times carried, then items first written in the upcoming note. Items already ticked in
+    the upcoming note are left out. Grouped by owner: the person, me, others, unassigned."""
+    ahead = _once_per_key(upcoming.items) if upcoming is not None else {}
+    items = [
+        _brief_item(t.item, t.note, t.created or t.first, t.times_carried, today, me)
+        for t in trace_open_items(history)
+        if t.item.key not in ahead or ahead[t.item.key].is_open
+    ]
+    if upcoming is not None:
+        known = set(_once_per_key(history[-1].items)) if history else set()
+        items += [
+            _brief_item(item, upcoming, item.created or upcoming.date, 0, today, me)
+            for key, item in ahead.items()
+            if item.is_open and key not in known
+        ]
+    return sorted(items, key=_owner_order(person, me))
+
+
+def preview_meeting(note: Note, lines_each: int = PREVIEW_LINES) -> MeetingPreview:
+    """The meeting in short: each non-empty section's heading and first lines; for the action
+    items, how many there were in each state."""
+    lines = note.lines
+    headings = [h for h in note.headings if h.index >= note.body_start]
+    sections: list[SectionPreview] = []
+    for position, heading in enumerate(headings):
+        end = headings[position + 1].index if position + 1 < len(headings) else len(lines)
+        own = Section(heading.title, heading.level, heading.index, end)
+        if heading.title.casefold() == ACTION_ITEMS_TITLE:
+            states = [i.state for i in note.items if own.start < i.start < own.end]
+            if states:
+                counts = ", ".join(
+                    f"{states.count(s)} {s}" for s in ("open", "done", "cancelled") if s in states
+                )
+                sections.append(SectionPreview(heading.title, (f"{len(states)} items: {counts}",)))
+            continue
+        content = section_content(lines, own)
+        if not content:
+            continue
+        shown = tuple(_shorten(strip_list_marker(line)) for line in content[:lines_each])
+        sections.append(SectionPreview(heading.title, shown, len(content) - len(shown)))
+    return MeetingPreview(note.path, note.date, note.type, tuple(sections))
+
+
+def _shorten(text: str, width: int = PREVIEW_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _points(note: Note | None, titles: Sequence[str]) -> tuple[str, ...]:
+    if note is None:
+        return ()
+    section = find_section(len(note.lines), note.headings, titles)
+    if section is None:
+        return ()
+    return tuple(list_points(note.lines, note.list_starts, section))
+
+
+def private_excerpt(
+    notes: Sequence[tuple[str, dt.date | None, str]], since: dt.date | None, keep: int = 3
+) -> str | None:
+    """The private notes worth rereading: those from the last held meeting on (else the latest
+    one), at most ``keep``, each under a ``date · path`` line, without their front matter, their
+    title and HTML comments. None when nothing is written in them."""
+    from .parse import FileProblem, read_document
+
+    dated = sorted(notes, key=lambda n: (n[1] or dt.date.min, n[0]))
+    chosen = [n for n in dated if since is None or (n[1] is not None and n[1] >= since)]
+    chosen = (chosen or dated[-1:])[-keep:]
+    blocks = []
+    for path, date, text in chosen:
+        try:
+            document = read_document(text)
+            body = "\n".join(document.lines[document.body_start :])
+        except FileProblem:
+            body = text
+        body = COMMENT_RE.sub("", body)
+        lines = [line.rstrip() for line in body.split("\n")]
+        lines = [
+            line for line in lines if not (line.startswith("# ") and "private" in line.casefold())
+        ]
+        content = "\n".join(lines).strip()
+        if content:
+            content = re.sub(r"\n{3,}", "\n\n", content)
+            blocks.append(f"{date or '?'} · {path}\n{content}")
+    return "\n\n".join(blocks) or None
+
+
+def _mean(values: Sequence[int]) -> float:
+    return sum(values) / len(values)
+
+
+def build_brief(
+    person: str,
+    profile: Profile | None,
+    config: Config,
+    notes: Sequence[Note],
+    upcoming: Note | None,
+    today: dt.date,
+    interval: int,
+    questions: Sequence[str] = (),
+    private: Sequence[tuple[str, dt.date | None, str]] = (),
+) -> Brief:
+    """The brief for the meeting with ``person``.
+
+    ``notes`` are the person's notes in (date, file name) order; ``upcoming`` is the note of the
+    next meeting, if any. The meetings before it, up to today, are the history the numbers come
+    from, so a note scaffolded for today is the meeting to prepare, not the last one held.
+    ``private`` are the manager's private notes about them as (path, date, text).
+    """
+    history = [
+        n for n in notes if n.date <= today and (upcoming is None or n.sort_key < upcoming.sort_key)
+    ]
+    held = [n for n in history if n.effective_status(today) == HELD]
+    last = held[-1] if held else None
+    tolerance = tolerance_days(interval)
+    active = not (profile is not None and profile.until is not None and profile.until < today)
+    base = last.date if last else (profile.since if profile else None)
+    days_since = (today - base).days if base else None
+    moody = [(n.date, n.mood) for n in held if n.mood is not None]
+    recent, before = moody[-MOOD_WINDOW:], moody[-2 * MOOD_WINDOW : -MOOD_WINDOW]
+    change = (
+        _mean([m for _, m in recent]) - _mean([m for _, m in before]) if recent and before else None
+    )
+    return Brief(
+        person=person,
+        name=profile.name if profile else person,
+        role=profile.role if profile else None,
+        relation=profile.relation if profile else None,
+        me=config.me,
+        today=today,
+        cadence=(profile.cadence if profile and profile.cadence else config.cadence),
+        interval_days=interval,
+        tolerance_days=tolerance,
+        active=active,
+        until=None if active else profile.until,
+        last_held=last.date if last else None,
+        days_since=days_since,
+        next_due=base + dt.timedelta(days=interval) if base else None,
+        overdue=active and days_since is not None and days_since > interval + tolerance,
+        next_date=upcoming.date if upcoming else None,
+        next_path=upcoming.path if upcoming else None,
+        items=tuple(open_brief_items(history, upcoming, person, config.me, today)),
+        their_points=_points(upcoming, config.their_agenda),
+        my_points=_points(upcoming, config.my_agenda),
+        last_meeting=preview_meeting(last) if last else None,
+        private=private_excerpt(private, last.date if last else None),
+        moods=tuple(recent),
+        mood_change=change,
+        goals=tuple(profile.goals) if profile else (),
+        questions=tuple(questions),
+    )
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def cadence_line(brief: Brief) -> str:
+    """``last 1:1 2026-11-16, 6 days ago; weekly, late after 9 days: on cadence``."""
+    rule = f"{brief.cadence} (every {_days(brief.interval_days)}, late after {_days(brief.late_after)})"
+    if not brief.active:
+        last = f"; last 1:1 {brief.last_held}" if brief.last_held else ""
+        return f"inactive: their 1:1s ended {brief.until}{last}"
+    if brief.days_since is None:
+        return f"no 1:1 held yet; {rule}"
+    if brief.last_held is not None:
+        since = f"last 1:1 {brief.last_held}, {_days(brief.days_since)} ago"
+    else:
+        since = f"no 1:1 held yet, {_days(brief.days_since)} since they started"
+    if brief.overdue:
+        state = f"OVERDUE, {_days(brief.days_since - brief.interval_days)} past due"
+    else:
+        state = "on cadence"
+    return f"{since}; {rule}: {state}"
+
+
+def next_line(brief: Brief) -> str:
+    if brief.next_date is None and not brief.active:
+        return "next: none"
+    if brief.next_date is None:
+        due = f", due {max(brief.next_due, brief.today)}" if brief.next_due else ""
+        return f"next: no note yet{due} (`ono agenda {brief.person} ...` scaffolds it)"
+    when = brief.next_date - brief.today
+    label = {0: "today", 1: "tomorrow"}.get(when.days, f"in {_days(when.days)}")
+    return f"next: {brief.next_date} ({label}), {brief.next_path}"
+
+
+def owner_label(owner: str, brief: Brief) -> str:
+    if owner == brief.me:
+        return f"{owner} (me)"
+    return owner
+
+
+def item_line(item: BriefItem) -> str:
+    parts = [item.text]
+    if item.due is not None:
+        parts.append(f"due {item.due}" + (" OVERDUE" if item.overdue else ""))
+    parts.append(f"{_days(item.age_days)} old")
+    if item.times_carried:
+        parts.append(f"carried {item.times_carried}x")
+    return " · ".join(parts)
+
+
+def _grouped(brief: Brief) -> list[tuple[str, list[BriefItem]]]:
+    groups: list[tuple[str, list[BriefItem]]] = []
+    for item in brief.items:
+        if not groups or groups[-1][0] != item.owner:
+            groups.append((item.owner, []))
+        groups[-1][1].append(item)
+    return groups
+
+
+def _mood_line(brief: Brief) -> str:
+    values = " ".join(str(mood) for _, mood in brief.moods)
+    mean = _mean([mood for _, mood in brief.moods])
+    line = f"{values} (mean {mean:.1f}, {brief.moods[0][0]} to {brief.moods[-1][0]})"
+    if brief.mood_change is not None:
+        line += f", {brief.mood_change:+.1f} against the {MOOD_WINDOW} before"
+    return line
+
+
+def render_text(brief: Brief) -> str:
+    """The brief for the terminal."""
+    title = f"{brief.name} ({brief.person})"
+    about = " · ".join(x for x in (brief.role, brief.relation) if x)
+    out = [f"{title}{' · ' + about if about else ''} · prep for {brief.today}", ""]
+    out += [f"  {cadence_line(brief)}", f"  {next_line(brief)}", ""]
+    out.append(f"Open items ({len(brief.items)})")
+    for owner, items in _grouped(brief):
+        out.append(f"  {owner_label(owner, brief)}")
+        out += [f"    - {item_line(item)}" for item in items]
+    if not brief.items:
+        out.append("  none")
+    if brief.their_points or brief.my_points:
+        out += ["", f"Queued for {brief.next_date}"]
+        for label, points in (("Their agenda", brief.their_points), ("My agenda", brief.my_points)):
+            if points:
+                out.append(f"  {label}")
+                out += [f"    - {point}" for point in points]
+    if brief.last_meeting is not None:
+        meeting = brief.last_meeting
+        out += ["", f"Last 1:1, {meeting.date} ({meeting.path})"]
+        for section in meeting.sections:
+            out.append(f"  {section.title}")
+            out += [f"    {line}" for line in section.lines]
+            if section.more:
+                out.append(f"    (+{section.more} more)")
+    if brief.private:
+        out += ["", "Private notes"]
+        out += [f"  {line}" if line.strip() else "" for line in brief.private.splitlines()]
+    if brief.moods:
+        out += ["", f"Mood: {_mood_line(brief)}"]
+    if brief.goals:
+        out += ["", "Goals"] + [f"  - {goal}" for goal in brief.goals]
+    if brief.questions:
+        out += ["", "Questions to ask"] + [f"  - {q}" for q in brief.questions]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown bullet: a leading ``[x]`` would make it a task item, which
+    would then be carried if pasted into a note."""
+    return "\\" + text if TASK_RE.match(text) else text
+
+
+def render_markdown(brief: Brief) -> str:
+    """The brief as Markdown, for pasting. Plain bullets only: no task items to be carried."""
+    out = [f"# Prep: {brief.name} · {brief.today}", ""]
+    out += [f"- {cadence_line(brief)}", f"- {next_line(brief)}", ""]
+    out += ["## Open items", ""]
+    for owner, items in _grouped(brief):
+        out.append(f"- **{owner_label(owner, brief)}**")
+        for item in items:
+            line = _md(item_line(item)).replace(" OVERDUE", " **overdue**")
+            out.append(f"  - {line}")
+    if not brief.items:
+        out.append("- none")
+    if brief.their_points or brief.my_points:
+        out += ["", f"## Queued for {brief.next_date}", ""]
+        for label, points in (("Their agenda", brief.their_points), ("My agenda", brief.my_points)):
+            if points:
+                out.append(f"- **{label}**")
+                out += [f"  - {_md(point)}" for point in points]
+    if brief.last_meeting is not None:
+        meeting = brief.last_meeting
+        out += ["", f"## Last 1:1, {meeting.date}", "", f"`{meeting.path}`", ""]
+        for section in meeting.sections:
+            out.append(f"- **{section.title}**")
+            out += [f"  - {_md(line)}" for line in section.lines]
+            if section.more:
+                out.append(f"  - (+{section.more} more)")
+    if brief.private:
+        out += ["", "## Private notes (yours only: do not paste into a shared note)", ""]
+        # quoted: a block quote holds no action items, so a careless paste carries nothing
+        out += [f"> {line}".rstrip() for line in brief.private.splitlines()]
+    if brief.moods:
+        out += ["", "## Mood", "", _mood_line(brief)]
+    if brief.goals:
+        out += ["", "## Goals", ""] + [f"- {_md(goal)}" for goal in brief.goals]
+    if brief.questions:
+        out += ["", "## Questions to ask", ""] + [f"- {_md(q)}" for q in brief.questions]
+    return "\n".join(out) + "\n"
+
+
+def render_brief(brief: Brief, fmt: str = "text") -> str:
+    """The brief in ``fmt``: ``text`` for the terminal, ``md`` for pasting."""
+    if fmt == "md":
+        return render_markdown(brief)
+    return render_text(brief)

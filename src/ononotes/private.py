@@ -1,0 +1,143 @@
+"""The manager's private notes, and the rule that keeps them (and anything else that is not the
+person's own) out of a shared repository.
+
+A private note is a sidecar of one meeting: ``<private_dir>/<slug>/<meeting file name>``, at the
+top of the vault, where note discovery never looks and which is never inside a shared person
+folder. Its front matter says ``private: true`` so that, should it ever be copied into a shared
+folder, ``ono sync`` refuses to commit it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .model import Config
+from .vault import create_file, load_config, read_bytes, relative
+
+PRIVATE_FLAG_RE = re.compile(
+    r"^private[ \t]*:[ \t]*['\"]?(true|yes|on)['\"]?[ \t]*(#.*)?$", re.I | re.M
+)
+
+
+@dataclass(frozen=True)
+class PrivateNote:
+    """One private note: where it is (relative to the vault), the meeting's date, its text."""
+
+    path: str
+    person: str
+    date: dt.date | None
+    text: str
+
+
+def private_note_path(root: Path, config: Config, slug: str, meeting_path: Path) -> Path:
+    """The sidecar of the meeting ``meeting_path``: ``<private_dir>/<slug>/<same file name>``."""
+    return root / config.private_dir / slug / meeting_path.name
+
+
+def private_note_text(slug: str, date: dt.date, meeting: str) -> str:
+    """A new private note: front matter marking it private, a heading, nothing else."""
+    return (
+        f"---\nprivate: true\nperson: {slug}\nmeeting: {meeting}\nmeeting_date: {date.isoformat()}\n---\n"
+        f"# Private · {slug} · {date.isoformat()}\n\n"
+        "<!-- Only in your vault: never shared with them, never in a shared repository. -->\n\n"
+    )
+
+
+def create_private_note(root: Path, slug: str, date: dt.date, meeting_path: Path) -> Path:
+    """Write the private sidecar of a meeting atomically; refuses (UsageError) if it exists."""
+    config = load_config(root)
+    path = private_note_path(root, config, slug, meeting_path)
+    create_file(root, path, private_note_text(slug, date, relative(root, meeting_path)))
+    return path
+
+
+def read_private_notes(root: Path, slug: str, config: Config | None = None) -> list[PrivateNote]:
+    """The private notes about ``slug``, oldest first (for ``ono prep`` and the reports)."""
+    from .errors import NoteError
+    from .parse import FileProblem, decode, read_document
+
+    config = config or load_config(root)
+    folder = root / config.private_dir / slug
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        try:
+            text = decode(read_bytes(root, path))
+        except (NoteError, FileProblem):
+            continue
+        try:
+            meta = read_document(text).meta or {}
+        except FileProblem:
+            meta = {}
+        found.append(PrivateNote(relative(root, path), slug, _note_date(meta, path.name), text))
+    return sorted(found, key=lambda note: (note.date or dt.date.min, note.path))
+
+
+def _note_date(meta: dict, name: str) -> dt.date | None:
+    value = meta.get("meeting_date")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or name[:10]))
+    except ValueError:
+        return None
+
+
+# -- what may never enter a shared repository -----------------------------------------------------
+
+
+def share_refusal(
+    path: str, data: bytes, person: str, private_dir: str, strict: bool = True
+) -> str | None:
+    """Why the file at ``path`` (relative to a shared repository) must not be committed there, or
+    None when it may be: it is under a private folder, its front matter says ``private: true``,
+    or it is a note about someone else. A note whose front matter cannot be read is refused too
+    when ``strict`` (ono cannot tell what it is); history replay passes False and keeps it unless
+    a ``private:`` line is plain to see. Pure: the caller reads the bytes."""
+    parts = PurePosixPath(path).parts
+    private_names = {"private", PurePosixPath(private_dir).name}
+    if any(part in private_names for part in parts[:-1]):
+        return "it is in a private folder"
+    if not path.endswith(".md"):
+        return None
+    meta, problem = _front_matter(data)
+    if meta is None:
+        return (
+            f"ono cannot read it ({problem}), so cannot tell whether it is private"
+            if strict
+            else None
+        )
+    if _truthy(meta.get("private")):
+        return "its front matter says private: true"
+    other = meta.get("person")
+    if other is not None and str(other).strip().lower() != person:
+        return f"it is a note about {str(other).strip().lower()!r}, not {person!r}"
+    return None
+
+
+def _front_matter(data: bytes) -> tuple[dict | None, str | None]:
+    """(front matter or {} without any, None), or (None, why) when it cannot be read and no plain
+    ``private:`` line settles the question."""
+    from .parse import FileProblem, decode, read_document
+
+    try:
+        text = decode(data)
+    except FileProblem:
+        return {}, None  # not text: not a note, nothing in it can say private
+    try:
+        return read_document(text).meta or {}, None
+    except FileProblem as exc:
+        head = text.split("\n---", 2)[0] if text.startswith("---") else ""
+        if PRIVATE_FLAG_RE.search(head):
+            return {"private": True}, None
+        return None, f"line {exc.line}: {exc.message}" if exc.line else exc.message
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "on", "1"}
+    return bool(value)

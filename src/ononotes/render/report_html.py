@@ -1,0 +1,391 @@
+"""Reports as one self-contained HTML dashboard: inline CSS and inline SVG, no script, no CDN.
+
+This module lays the charts out (every coordinate is computed here, as plain numbers) and the
+Jinja2 template ``dashboard.html.j2`` beside it draws them. Jinja2 is imported only here, and
+autoescaping is on: note text is data, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from ..reports import ActionsReport, CadenceReport, CadenceRow, FollowThrough
+
+TEMPLATE = "dashboard.html.j2"
+CHART_WIDTH = 1100
+LABEL_WIDTH = 210
+RIGHT_PAD = 24
+ROW_HEIGHT = 44
+AXIS_HEIGHT = 28
+MAX_DAYS_AHEAD = 90  # the timeline shows at most this far past as-of
+AGE_BUCKETS = (
+    (0, 7, "0–7 days"),
+    (8, 14, "8–14"),
+    (15, 30, "15–30"),
+    (31, 60, "31–60"),
+    (61, 90, "61–90"),
+    (91, None, "over 90"),
+)
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass
+class Scale:
+    """Days to x coordinates over ``start``..``end`` inside ``left``..``right``."""
+
+    start: dt.date
+    end: dt.date
+    left: float = LABEL_WIDTH
+    right: float = CHART_WIDTH - RIGHT_PAD
+
+    def x(self, day: dt.date) -> float:
+        span = max((self.end - self.start).days, 1)
+        return round(self.left + (day - self.start).days / span * (self.right - self.left), 1)
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def ticks(self) -> list[dict]:
+        """The first of every month (or quarter, or year, for long spans) in range."""
+        span = (self.end - self.start).days
+        step = 1 if span <= 400 else 3 if span <= 1200 else 12
+        ticks = []
+        year, month = self.start.year, self.start.month
+        while True:
+            day = dt.date(year, month, 1)
+            if day > self.end:
+                break
+            if day >= self.start and (month - 1) % step == 0:
+                label = day.strftime("%b") if step < 12 else str(year)
+                if month == 1 or not ticks:
+                    label = day.strftime("%b %Y") if step < 12 else str(year)
+                ticks.append({"x": self.x(day), "label": label})
+            month += 1
+            if month == 13:
+                year, month = year + 1, 1
+        return ticks
+
+
+def timeline_scale(report: CadenceReport) -> Scale:
+    as_of = report.as_of
+    days = [m.date for row in report.people for m in row.meetings]
+    start = report.window.since or (min(days) if days else as_of - dt.timedelta(days=30))
+    ahead = [d for d in days if d > as_of]
+    ahead += [r.next_due for r in report.people if r.active and r.next_due and r.next_due > as_of]
+    end = max([as_of, *ahead])
+    end = min(end, as_of + dt.timedelta(days=MAX_DAYS_AHEAD)) + dt.timedelta(days=3)
+    start = min(start, as_of) - dt.timedelta(days=3)
+    return Scale(start, end)
+
+
+@dataclass
+class Lane:
+    """One person's row on the timeline."""
+
+    person: str
+    label: str
+    sublabel: str
+    y: float
+    aria: str
+    overdue: bool = False
+    marks: list[dict] = field(default_factory=list)
+    segments: list[dict] = field(default_factory=list)
+    flags: list[dict] = field(default_factory=list)
+
+
+def _lane(row: CadenceRow, scale: Scale, y: float, as_of: dt.date) -> Lane:
+    held = [m for m in row.meetings if m.kind == "held"]
+    state = "overdue" if row.overdue else ("inactive" if not row.active else "on track")
+    aria = (
+        f"{row.name}: {row.cadence} cadence, {plural(row.held, 'meeting')} held, "
+        f"{row.cancelled} cancelled, {row.planned} planned, "
+        f"last held {row.last_held or 'never'}, {state}"
+    )
+    if row.overdue:
+        sub = f"{row.cadence} · overdue, {row.days_since} days"
+    elif not row.active:
+        sub = f"{row.cadence} · left {row.until}"
+    elif row.days_since is None:
+        sub = f"{row.cadence} · no 1:1 yet"
+    else:
+        sub = f"{row.cadence} · {plural(row.days_since, 'day')} ago"
+    lane = Lane(row.person, row.name, sub, y, aria, row.overdue)
+    for a, b in pairwise(held):
+        gap = (b.date - a.date).days
+        late = gap > row.allowed_gap
+        lane.segments.append(
+            {
+                "x1": scale.x(a.date),
+                "x2": scale.x(b.date),
+                "kind": "late" if late else "ok",
+                "title": f"{gap} days between {a.date} and {b.date}: "
+                + (
+                    f"late (cadence {row.interval_days} + {row.tolerance_days} days)"
+                    if late
+                    else "on cadence"
+                ),
+            }
+        )
+    if row.last_held and row.active and row.last_held in scale:
+        lane.segments.append(
+            {
+                "x1": scale.x(row.last_held),
+                "x2": scale.x(as_of),
+                "kind": "overdue" if row.overdue else "waiting",
+                "title": f"{row.days_since} days since the last 1:1 on {row.last_held}"
+                + (" — overdue" if row.overdue else ""),
+            }
+        )
+    for meeting in row.meetings:
+        if meeting.date not in scale:
+            continue
+        mood = f", mood {meeting.mood}" if meeting.mood else ""
+        lane.marks.append(
+            {
+                "x": scale.x(meeting.date),
+                "kind": meeting.kind,
+                "title": f"{meeting.date} {meeting.status}{mood} ({meeting.path})",
+            }
+        )
+    if row.active and row.next_due and row.next_due in scale:
+        lane.flags.append(
+            {"x": scale.x(row.next_due), "kind": "due", "title": f"next 1:1 due {row.next_due}"}
+        )
+    if row.until and row.until in scale:
+        lane.flags.append(
+            {"x": scale.x(row.until), "kind": "until", "title": f"left on {row.until}"}
+        )
+    return lane
+
+
+def timeline(report: CadenceReport) -> dict:
+    scale = timeline_scale(report)
+    lanes = [
+        _lane(row, scale, AXIS_HEIGHT + index * ROW_HEIGHT + ROW_HEIGHT / 2, report.as_of)
+        for index, row in enumerate(report.people)
+    ]
+    height = AXIS_HEIGHT + len(lanes) * ROW_HEIGHT + 8
+    return {
+        "width": CHART_WIDTH,
+        "height": height,
+        "left": LABEL_WIDTH,
+        "right": scale.right,
+        "ticks": scale.ticks(),
+        "as_of_x": scale.x(report.as_of),
+        "lanes": lanes,
+        "row": ROW_HEIGHT,
+        "start": scale.start,
+        "end": scale.end,
+    }
+
+
+def bars(rows: list[FollowThrough], me: tuple[str, ...] = (), width: int = 520) -> dict:
+    """Stacked bars of done / open / dropped / cancelled, each row scaled to 100%."""
+    left, right = 150, 64
+    plot = width - left - right
+    lines = []
+    for index, row in enumerate(rows):
+        y = 10 + index * 30
+        x = left
+        parts = []
+        for kind, value in (
+            ("done", row.done),
+            ("open", row.open),
+            ("dropped", row.dropped),
+            ("cancelled", row.cancelled),
+        ):
+            if not value or not row.created:
+                continue
+            w = round(value / row.created * plot, 1)
+            parts.append(
+                {
+                    "x": round(x, 1),
+                    "w": w,
+                    "kind": kind,
+                    "title": f"{row.name}: {value} {kind} of {row.created}",
+                }
+            )
+            x += w
+        is_me = row.name in me
+        label = f"{row.name} (you)" if is_me else row.name
+        summary = (
+            f"{label}: follow-through {pct(row.follow_through)}, {row.created} items: {row.done} done, "
+            f"{row.open} open, {row.dropped} dropped, {row.cancelled} cancelled"
+        )
+        lines.append(
+            {
+                "y": y,
+                "label": label,
+                "me": is_me,
+                "parts": parts,
+                "ratio": pct(row.follow_through),
+                "title": summary,
+                "empty": not row.created,
+            }
+        )
+    return {
+        "width": width,
+        "height": 16 + len(rows) * 30,
+        "left": left,
+        "plot": plot,
+        "rows": lines,
+    }
+
+
+def age_histogram(report: ActionsReport) -> dict:
+    ages = [
+        item.age_days for item in report.items if item.state == "open" and item.age_days is not None
+    ]
+    counts = [
+        sum(1 for a in ages if a >= low and (high is None or a <= high))
+        for low, high, _ in AGE_BUCKETS
+    ]
+    width, height, left, bottom = 520, 200, 40, 30
+    top = 14
+    step = (width - left - 10) / len(AGE_BUCKETS)
+    peak = max(counts + [1])
+    columns = []
+    for index, ((_, _, label), value) in enumerate(zip(AGE_BUCKETS, counts, strict=True)):
+        h = round(value / peak * (height - top - bottom), 1)
+        x = round(left + index * step + 6, 1)
+        columns.append(
+            {
+                "x": x,
+                "w": round(step - 12, 1),
+                "y": round(height - bottom - h, 1),
+                "h": h,
+                "label": label,
+                "value": value,
+                "title": f"{plural(value, 'open item')} {label}{'' if label.endswith('days') or label.startswith('over') else ' days'} old",
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "bottom": height - bottom,
+        "left": left,
+        "columns": columns,
+        "total": len(ages),
+    }
+
+
+def moods(report: CadenceReport, scale: Scale) -> list[dict]:
+    """A small chart per person whose held notes in the window have a mood."""
+    charts = []
+    width, height, left, top, bottom = 320, 110, 26, 10, 20
+    inner = Scale(scale.start, scale.end, left, width - 10)
+    for row in report.people:
+        points = [m for m in row.meetings if m.kind == "held" and m.mood is not None]
+        if not points:
+            continue
+
+        def y(mood: int) -> float:
+            return round(top + (5 - mood) / 4 * (height - top - bottom), 1)
+
+        dots = [
+            {"x": inner.x(m.date), "y": y(m.mood), "title": f"{m.date}: mood {m.mood}"}
+            for m in points
+        ]
+        recent = [m.mood for m in points[-4:]]
+        charts.append(
+            {
+                "person": row.person,
+                "name": row.name,
+                "width": width,
+                "height": height,
+                "dots": dots,
+                "polyline": " ".join(f"{d['x']},{d['y']}" for d in dots),
+                "grid": [{"y": y(level), "label": level} for level in (1, 3, 5)],
+                "ticks": [{"x": t["x"], "label": t["label"].split()[0]} for t in inner.ticks()],
+                "bottom": height - 4,
+                "left": left,
+                "right": width - 10,
+                "aria": f"{row.name}: mood over time, "
+                + ", ".join(f"{m.date} {m.mood}" for m in points),
+                "latest": points[-1].mood,
+                "recent": round(sum(recent) / len(recent), 1),
+            }
+        )
+    return charts
+
+
+def card(label: str, value, note: str, alert: bool = False) -> dict:
+    return {"label": label, "value": value, "note": note, "alert": alert}
+
+
+def view(cadence: CadenceReport | None, actions: ActionsReport | None, title: str) -> dict:
+    """Everything the template draws, as plain values."""
+    report = cadence or actions
+    as_of = report.as_of if report else None
+    window = report.window if report else None
+    context: dict = {
+        "title": title,
+        "as_of": as_of,
+        "since": window.since if window else None,
+        "until": window.end if window else None,
+        "cadence": cadence,
+        "actions": actions,
+        "pct": pct,
+        "cards": [],
+    }
+    if cadence is not None:
+        team = cadence.team
+        context["cards"] += [
+            card("people", team.people, f"{team.active} active"),
+            card(
+                "overdue 1:1s",
+                team.overdue,
+                ", ".join(r.name for r in cadence.overdue) or "none",
+                team.overdue > 0,
+            ),
+            card("held", team.held, f"{team.cancelled} cancelled, {team.planned} planned"),
+            card("gaps on cadence", pct(team.on_cadence_ratio), "gap ≤ interval + ¼"),
+        ]
+        timeline_view = timeline(cadence)
+        context["timeline"] = timeline_view
+        context["moods"] = moods(cadence, Scale(timeline_view["start"], timeline_view["end"]))
+    if actions is not None:
+        team = actions.team
+        context["cards"] += [
+            card(
+                "follow-through",
+                pct(team.follow_through),
+                f"{team.done} of {team.done + team.dropped + team.open} done",
+            ),
+            card("open items", team.open, f"{team.overdue} overdue"),
+            card("stale items", team.stale, "open, carried 3+ times", team.stale > 0),
+        ]
+        owners = sorted(actions.owners, key=lambda row: row.name not in actions.me)
+        context["people_bars"] = bars(list(actions.people) + [actions.team])
+        context["owner_bars"] = bars(owners, actions.me)
+        context["ages"] = age_histogram(actions)
+        context["attention"] = [i for i in actions.items if i.stale or i.overdue]
+        context["stale"] = [i for i in actions.items if i.stale]
+    return context
+
+
+def render_html(
+    cadence: CadenceReport | None, actions: ActionsReport | None, title: str = ""
+) -> str:
+    """The dashboard as one HTML document (a string)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(TEMPLATE).render(view(cadence, actions, title))

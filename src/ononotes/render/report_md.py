@@ -1,0 +1,146 @@
+"""Reports as a Markdown summary, for pasting into a doc: GitHub-flavoured tables and lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
+from .report_table import day, number, percent, window_words
+
+
+def escape(text: str, in_table: bool = False) -> str:
+    """Item text stays Markdown (links, code), but no raw HTML and no broken table cells."""
+    text = text.replace("<", "&lt;")
+    return text.replace("|", "\\|") if in_table else text
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |"]
+    lines.append("| " + " | ".join("---:" if r else "---" for r in right) + " |")
+    lines += ["| " + " | ".join(escape(cell, True) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _cadence(report: CadenceReport) -> list[str]:
+    lines = ["## Cadence", "", f"Meetings {window_words(report.window)}.", ""]
+    if not report.people:
+        return lines + ["No people yet."]
+    rows = []
+    for row in report.people:
+        flag = "**overdue**" if row.overdue else ("left" if not row.active else "")
+        rows.append(
+            (
+                row.name if row.name == row.person else f"{row.name} ({row.person})",
+                row.cadence,
+                str(row.held),
+                str(row.cancelled),
+                str(row.planned),
+                day(row.last_held),
+                number(row.days_since),
+                day(row.next_due),
+                percent(row.on_cadence_ratio),
+                flag,
+            )
+        )
+    header = (
+        "Person",
+        "Cadence",
+        "Held",
+        "Cancelled",
+        "Planned",
+        "Last held",
+        "Days since",
+        "Next due",
+        "On cadence",
+        "",
+    )
+    lines += table(header, rows, (False, False, True, True, True, False, True, False, True, False))
+    team = report.team
+    lines += [
+        "",
+        f"**Team:** {team.people} people, {team.overdue} overdue, {team.held} held, "
+        f"{team.cancelled} cancelled, {percent(team.on_cadence_ratio)} of gaps on cadence.",
+    ]
+    if report.overdue:
+        lines += ["", "**Overdue:**", ""]
+        lines += [
+            f"- {escape(row.name)}: {row.days_since} days since the last 1:1 "
+            f"({row.cadence}, was due {day(row.next_due)})"
+            for row in report.overdue
+        ]
+    return lines
+
+
+def _counters(label: str, rows: Sequence[FollowThrough], me: Sequence[str] = ()) -> list[str]:
+    header = (
+        label,
+        "Created",
+        "Done",
+        "Open",
+        "Dropped",
+        "Cancelled",
+        "Follow-through",
+        "Median days to close",
+        "Stale",
+        "Overdue",
+    )
+    body = [
+        (
+            f"{row.name} (me)" if row.name in me else row.name,
+            str(row.created),
+            str(row.done),
+            str(row.open),
+            str(row.dropped),
+            str(row.cancelled),
+            percent(row.follow_through),
+            number(row.median_days_to_close),
+            str(row.stale),
+            str(row.overdue),
+        )
+        for row in rows
+    ]
+    return table(header, body, (False,) + (True,) * 9)
+
+
+def _item(item: ActionItem) -> str:
+    facts = [item.state]
+    if item.times_carried:
+        carried = f"carried {plural(item.times_carried, 'time')}"
+        facts.append(f"**stale**, {carried}" if item.stale else carried)
+    if item.due:
+        facts.append(("**overdue**, due " if item.overdue else "due ") + item.due.isoformat())
+    return f"- {item.person}: {escape(item.text)} — {', '.join(facts)} — `{item.source}`"
+
+
+def _actions(report: ActionsReport, items: bool) -> list[str]:
+    lines = ["## Follow-through", "", f"Action items created {window_words(report.window)}.", ""]
+    lines += _counters("Person", [*report.people, report.team])
+    if report.owners:
+        lines += ["", "### By owner", ""] + _counters("Owner", report.owners, report.me)
+    attention = [i for i in report.items if i.stale or i.overdue]
+    lines += ["", "### Needs attention", ""]
+    lines += [_item(i) for i in attention] or ["Nothing is stale or overdue."]
+    if items:
+        lines += ["", "### All items", ""] + ([_item(i) for i in report.items] or ["No items."])
+    return lines
+
+
+def render_md(
+    cadence: CadenceReport | None,
+    actions: ActionsReport | None,
+    items: bool = False,
+    title: str = "",
+) -> str:
+    """A Markdown summary: a heading, the cadence table, the follow-through tables and items."""
+    as_of = (cadence or actions).as_of if (cadence or actions) else None
+    heading = "# 1:1 report" + (f": {escape(title)}" if title else "")
+    lines = [heading, "", f"As of {day(as_of)}.", ""]
+    if cadence is not None:
+        lines += _cadence(cadence) + [""]
+    if actions is not None:
+        lines += _actions(actions, items) + [""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,497 @@
+"""Cadence and follow-through reports (SPEC §5, §6): notes in, frozen rows out.
+
+Pure functions: no I/O, no click, no clock. The caller passes the notes, the profiles, the
+config and the dates; ``reporting.py`` does the loading and the printing.
+
+Every function groups the notes by person once and then walks each person's notes in
+(date, file name) order, so the work grows with the number of notes and items, never faster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from .cadence import interval_days, tolerance_days
+from .model import (
+    CANCELLED,
+    CANCELLED_STATUSES,
+    DONE,
+    HELD,
+    OPEN,
+    PLANNED,
+    Config,
+    Item,
+    Note,
+    Problem,
+    Profile,
+)
+
+DROPPED = "dropped"
+STALE_AFTER = 3  # an open item carried this many times is stale (SPEC §5)
+DEFAULT_CADENCE = "weekly"
+_CLOSED = (DONE, CANCELLED)
+_STATE_RANK = {DONE: 2, CANCELLED: 1, OPEN: 0}
+
+
+# -- the window -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The dates a report counts: ``since`` to ``until`` inclusive, and the day it is "today".
+
+    ``until`` defaults to ``as_of``; ``since`` to the beginning of time.
+    """
+
+    as_of: dt.date
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @property
+    def end(self) -> dt.date:
+        return self.until if self.until is not None else self.as_of
+
+    def __contains__(self, day: dt.date) -> bool:
+        return (self.since is None or day >= self.since) and day <= self.end
+
+
+def group_by_person(notes: Iterable[Note]) -> dict[str, list[Note]]:
+    """Each person's notes in (date, file name) order, in one pass over ``notes``."""
+    groups: dict[str, list[Note]] = {}
+    for note in notes:
+        groups.setdefault(note.person, []).append(note)
+    for person_notes in groups.values():
+        person_notes.sort(key=lambda note: note.sort_key)
+    return groups
+
+
+def median(values: Sequence[int]) -> int | float | None:
+    """The median, as a whole number when it is one; None for no values."""
+    if not values:
+        return None
+    middle = statistics.median(values)
+    return int(middle) if float(middle).is_integer() else float(middle)
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# -- cadence (SPEC §6) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One note on a person's timeline: ``kind`` is held, cancelled or planned."""
+
+    date: dt.date
+    kind: str
+    status: str
+    path: str
+    mood: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceRow:
+    """One person's meeting rhythm. The first fields are the JSON row of SPEC §8."""
+
+    person: str
+    name: str
+    cadence: str
+    interval_days: int
+    held: int
+    cancelled: int
+    planned: int
+    last_held: dt.date | None
+    days_since: int | None
+    next_due: dt.date | None
+    overdue: bool
+    median_gap_days: int | float | None
+    max_gap_days: int | None
+    on_cadence_ratio: float | None
+    active: bool
+    tolerance_days: int = 0
+    since: dt.date | None = None
+    until: dt.date | None = None
+    gaps: tuple[int, ...] = ()
+    meetings: tuple[Meeting, ...] = ()  # held and cancelled in the window, every planned one
+
+    @property
+    def allowed_gap(self) -> int:
+        return self.interval_days + self.tolerance_days
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceTeam:
+    people: int
+    overdue: int
+    held: int
+    cancelled: int
+    on_cadence_ratio: float | None
+    planned: int = 0
+    active: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceReport:
+    window: Window
+    people: tuple[CadenceRow, ...]
+    team: CadenceTeam
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.window.as_of
+
+    @property
+    def overdue(self) -> tuple[CadenceRow, ...]:
+        return tuple(row for row in self.people if row.overdue)
+
+
+def resolve_cadence(
+    profile: Profile | None, config: Config, problems: list[Problem] | None = None
+) -> tuple[str, int]:
+    """(cadence name, interval in days): the profile's, else ono.toml's, else weekly.
+
+    A cadence that cannot be read falls back to the next one and is noted in ``problems``.
+    """
+    candidates = []
+    if profile is not None and profile.cadence:
+        candidates.append((profile.cadence, profile.path or f"{profile.slug}/profile.md"))
+    candidates.append((config.cadence, "ono.toml"))
+    for name, where in candidates:
+        try:
+            return name, interval_days(name)
+        except ValueError as exc:
+            if problems is not None:
+                problems.append(Problem(where, None, f"{exc}; using the next default"))
+    return DEFAULT_CADENCE, interval_days(DEFAULT_CADENCE)
+
+
+def meeting_kind(note: Note, as_of: dt.date) -> str | None:
+    """held, cancelled or planned for the cadence counts; None for an unknown status.
+
+    A note dated after as-of is planned whatever its status says, unless it is cancelled
+    (a meeting already called off is not one to expect).
+    """
+    status = note.effective_status(as_of)
+    if status in CANCELLED_STATUSES:
+        return CANCELLED
+    if note.date > as_of or status == PLANNED:
+        return PLANNED
+    if status == HELD:
+        return HELD
+    return None
+
+
+def cadence_row(
+    person: str,
+    notes: Sequence[Note],
+    profile: Profile | None,
+    config: Config,
+    window: Window,
+    problems: list[Problem] | None = None,
+) -> CadenceRow:
+    """One person's cadence from their notes in (date, file name) order (SPEC §6)."""
+    as_of = window.as_of
+    cadence, interval = resolve_cadence(profile, config, problems)
+    tolerance = tolerance_days(interval)
+    last_held: dt.date | None = None
+    held_in_window: list[dt.date] = []
+    cancelled = planned = 0
+    meetings: list[Meeting] = []
+    for note in notes:
+        kind = meeting_kind(note, as_of)
+        status = note.effective_status(as_of)
+        if kind == HELD:
+            last_held = max(last_held, note.date) if last_held else note.date
+            if note.date in window:
+                held_in_window.append(note.date)
+                meetings.append(Meeting(note.date, HELD, status, note.path, note.mood))
+        elif kind == CANCELLED and note.date in window:
+            cancelled += 1
+            meetings.append(Meeting(note.date, CANCELLED, status, note.path, note.mood))
+        elif kind == PLANNED:
+            planned += 1
+            meetings.append(Meeting(note.date, PLANNED, status, note.path, note.mood))
+    gaps = tuple((b - a).days for a, b in pairwise(held_in_window))
+    since = profile.since if profile else None
+    until = profile.until if profile else None
+    anchor = last_held or since
+    days_since = (as_of - anchor).days if anchor else None
+    active = not (until is not None and until < as_of)
+    overdue = active and days_since is not None and days_since > interval + tolerance
+    return CadenceRow(
+        person=person,
+        name=profile.name if profile else person,
+        cadence=cadence,
+        interval_days=interval,
+        held=len(held_in_window),
+        cancelled=cancelled,
+        planned=planned,
+        last_held=last_held,
+        days_since=days_since,
+        next_due=anchor + dt.timedelta(days=interval) if anchor else None,
+        overdue=overdue,
+        median_gap_days=median(gaps),
+        max_gap_days=max(gaps) if gaps else None,
+        on_cadence_ratio=ratio(sum(gap <= interval + tolerance for gap in gaps), len(gaps)),
+        active=active,
+        tolerance_days=tolerance,
+        since=since,
+        until=until,
+        gaps=gaps,
+        meetings=tuple(meetings),
+    )
+
+
+def cadence_report(
+    notes: Iterable[Note],
+    profiles: Mapping[str, Profile],
+    config: Config,
+    window: Window,
+    people: Iterable[str] | None = None,
+) -> CadenceReport:
+    """Every person's cadence and the team's (SPEC §6).
+
+    ``people`` limits the report (default: everyone with a profile or a note).
+    """
+    by_person = group_by_person(notes)
+    everyone = sorted(set(people) if people is not None else set(profiles) | set(by_person))
+    problems: list[Problem] = []
+    rows = tuple(
+        cadence_row(slug, by_person.get(slug, ()), profiles.get(slug), config, window, problems)
+        for slug in everyone
+    )
+    allowed = [(gap, row.allowed_gap) for row in rows for gap in row.gaps]
+    team = CadenceTeam(
+        people=len(rows),
+        overdue=sum(row.overdue for row in rows),
+        held=sum(row.held for row in rows),
+        cancelled=sum(row.cancelled for row in rows),
+        on_cadence_ratio=ratio(sum(gap <= limit for gap, limit in allowed), len(allowed)),
+        planned=sum(row.planned for row in rows),
+        active=sum(row.active for row in rows),
+    )
+    return CadenceReport(window, rows, team, tuple(problems))
+
+
+# -- follow-through (SPEC §5) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """One action item followed through a person's notes. The first fields are SPEC §8's."""
+
+    person: str
+    key: str
+    text: str
+    owner: str
+    state: str  # open | done | cancelled | dropped
+    created: dt.date
+    closed: dt.date | None  # done: its done field or note date; cancelled/dropped: that note's date
+    due: dt.date | None
+    times_carried: int
+    stale: bool
+    overdue: bool
+    source: str  # path:line in the latest note that has it
+    first_note: str = ""  # path of the note it first appears in
+    days_to_close: int | None = None
+    age_days: int | None = None  # as-of minus created, for open items
+
+
+@dataclass(frozen=True, slots=True)
+class FollowThrough:
+    """The counters of SPEC §5 for one person, one owner or the team."""
+
+    name: str
+    created: int
+    done: int
+    open: int
+    dropped: int
+    cancelled: int
+    follow_through: float | None
+    median_days_to_close: int | float | None
+    stale: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActionsReport:
+    window: Window
+    people: tuple[FollowThrough, ...]
+    owners: tuple[FollowThrough, ...]
+    team: FollowThrough
+    items: tuple[ActionItem, ...]
+    me: tuple[str, ...] = ()  # the owner names that are the vault owner (``@me``)
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.window.as_of
+
+
+@dataclass(slots=True)
+class _Chain:
+    """An item while the notes are walked: the mutable twin of ActionItem."""
+
+    person: str
+    key: str
+    item: Item
+    note: Note
+    first_note: Note
+    state: str
+    closed: dt.date | None = None
+    created_field: dt.date | None = None
+    times_carried: int = 0
+    appearances: list[Note] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, person: str, note: Note, item: Item) -> _Chain:
+        chain = cls(person, item.key, item, note, note, item.state, created_field=item.created)
+        if item.state == DONE:
+            chain.closed = item.done or note.date
+        elif item.state == CANCELLED:
+            chain.closed = note.date
+        return chain
+
+    def see(self, note: Note, item: Item) -> None:
+        """The next appearance, in the note right after the last one."""
+        if self.state == OPEN:
+            if item.state == OPEN:
+                self.times_carried += 1
+            elif item.state == DONE:
+                self.state, self.closed = DONE, item.done or note.date
+            else:
+                self.state, self.closed = CANCELLED, note.date
+        if self.created_field is None:
+            self.created_field = item.created
+        self.item, self.note = item, note
+
+    def drop(self, note: Note) -> None:
+        self.state, self.closed = DROPPED, note.date
+
+    def finish(self, as_of: dt.date) -> ActionItem:
+        created = self.created_field or self.first_note.date
+        is_open = self.state == OPEN
+        due = self.item.due
+        return ActionItem(
+            person=self.person,
+            key=self.key,
+            text=self.item.text,
+            owner=self.item.owner,
+            state=self.state,
+            created=created,
+            closed=self.closed,
+            due=due,
+            times_carried=self.times_carried,
+            stale=is_open and self.times_carried >= STALE_AFTER,
+            overdue=is_open and due is not None and due < as_of,
+            source=f"{self.note.path}:{self.item.line}",
+            first_note=self.first_note.path,
+            days_to_close=(self.closed - created).days if self.state == DONE else None,
+            age_days=(as_of - created).days if is_open else None,
+        )
+
+
+def once_per_key(items: Iterable[Item]) -> dict[str, Item]:
+    """Within one note a key counts once: done over cancelled over open (the first of each)."""
+    chosen: dict[str, Item] = {}
+    for item in items:
+        kept = chosen.get(item.key)
+        if kept is None or _STATE_RANK[item.state] > _STATE_RANK[kept.state]:
+            chosen[item.key] = item
+    return chosen
+
+
+def follow_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[ActionItem]:
+    """Every item of one person, by the chain rule of SPEC §5, in order of first appearance.
+
+    ``notes`` are the person's notes in (date, file name) order; those after as-of are ignored.
+    """
+    chains: list[_Chain] = []
+    previous: dict[str, _Chain] = {}  # key -> its item in the previous note
+    for note in notes:
+        if note.date > as_of:
+            break
+        current: dict[str, _Chain] = {}
+        for key, item in once_per_key(note.items).items():
+            chain = previous.get(key)
+            before = chain.item.state if chain is not None else None
+            continues = before == OPEN or (before in _CLOSED and item.state in _CLOSED)
+            if chain is not None and continues:
+                chain.see(note, item)
+            else:
+                chain = _Chain.start(person, note, item)
+                chains.append(chain)
+            current[key] = chain
+        for key, chain in previous.items():
+            if key not in current and chain.item.state == OPEN:
+                chain.drop(note)
+        previous = current
+    return [chain.finish(as_of) for chain in chains]
+
+
+def count(name: str, items: Sequence[ActionItem]) -> FollowThrough:
+    """The SPEC §5 counters over ``items``."""
+    states = {DONE: 0, OPEN: 0, DROPPED: 0, CANCELLED: 0}
+    closing: list[int] = []
+    stale = overdue = 0
+    for item in items:
+        states[item.state] += 1
+        if item.days_to_close is not None:
+            closing.append(item.days_to_close)
+        stale += item.stale
+        overdue += item.overdue
+    done, still_open, dropped = states[DONE], states[OPEN], states[DROPPED]
+    return FollowThrough(
+        name=name,
+        created=len(items),
+        done=done,
+        open=still_open,
+        dropped=dropped,
+        cancelled=states[CANCELLED],
+        follow_through=ratio(done, done + dropped + still_open),
+        median_days_to_close=median(closing),
+        stale=stale,
+        overdue=overdue,
+    )
+
+
+def _owner_order(owner: str) -> tuple[bool, str]:
+    return (owner == "unassigned", owner)
+
+
+def actions_report(
+    notes: Iterable[Note],
+    window: Window,
+    people: Iterable[str] = (),
+    me: Iterable[str] = (),
+) -> ActionsReport:
+    """Follow-through per person, per owner and for the team, over items created in the window.
+
+    ``people`` adds rows for people with no notes (everyone with a profile); ``me`` names the
+    owners that are the vault owner, for the writers to point out.
+    """
+    by_person = group_by_person(notes)
+    everyone = sorted(set(people) | set(by_person))
+    items: list[ActionItem] = []
+    rows = []
+    for slug in everyone:
+        mine = [
+            item
+            for item in follow_items(slug, by_person.get(slug, ()), window.as_of)
+            if item.created in window
+        ]
+        items.extend(mine)
+        rows.append(count(slug, mine))
+    by_owner: dict[str, list[ActionItem]] = {}
+    for item in items:
+        by_owner.setdefault(item.owner, []).append(item)
+    owners = tuple(count(owner, by_owner[owner]) for owner in sorted(by_owner, key=_owner_order))
+    return ActionsReport(
+        window, tuple(rows), owners, count("team", items), tuple(items), tuple(sorted(set(me)))
+    )

@@ -1,0 +1,86 @@
+"""A note's sections, found by heading title (SPEC §9). Pure: lines and headings in.
+
+A section runs from its heading to the next heading of the same or a higher level; its content
+is those lines minus blank lines and HTML comments (the templates' placeholders are comments).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .markdown import BULLET_RE, ORDERED_RE, TASK_RE
+from .model import Heading
+
+COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+LIST_MARKER_RE = re.compile(rf"[ \t]*(?:{BULLET_RE.pattern}|{ORDERED_RE.pattern})[ \t]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the lines it covers: ``start`` is the heading's line index, ``end`` one
+    past the section's last line."""
+
+    title: str
+    level: int
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return self.title.casefold()
+
+
+def find_sections(line_count: int, headings: Sequence[Heading]) -> list[Section]:
+    """Every heading's section, in order; each ends at the next heading of its level or higher."""
+    sections = []
+    for position, heading in enumerate(headings):
+        end = next(
+            (h.index for h in headings[position + 1 :] if h.level <= heading.level), line_count
+        )
+        sections.append(Section(heading.title, heading.level, heading.index, end))
+    return sections
+
+
+def find_section(
+    line_count: int, headings: Sequence[Heading], titles: Iterable[str]
+) -> Section | None:
+    """The first section whose title, case folded, is one of ``titles``."""
+    wanted = {title.casefold() for title in titles}
+    return next((s for s in find_sections(line_count, headings) if s.key in wanted), None)
+
+
+def section_content(lines: Sequence[str], section: Section) -> list[str]:
+    """The section's own lines (up to its first subheading's section too), without blank lines
+    and HTML comments, right-stripped."""
+    text = "\n".join(lines[section.start + 1 : section.end])
+    text = COMMENT_RE.sub("", text)
+    return [line.rstrip() for line in text.split("\n") if line.strip()]
+
+
+def strip_list_marker(line: str) -> str:
+    """A list item's first line without its marker and task checkbox: ``- [ ] a b`` -> ``a b``."""
+    match = LIST_MARKER_RE.match(line)
+    rest = line[match.end() :] if match else line.lstrip()
+    task = TASK_RE.match(rest)
+    return (rest[task.end() :] if task else rest).strip()
+
+
+def list_points(
+    lines: Sequence[str], list_starts: Sequence[tuple[int, int]], section: Section
+) -> list[str]:
+    """The top-level list items of a section, marker and checkbox removed (talking points)."""
+    return [
+        strip_list_marker(lines[start])
+        for start, _indent in list_starts
+        if section.start < start < section.end
+    ]
+
+
+def point_key(text: str) -> str:
+    """How two talking points are compared: like an item's key (SPEC §3), so case, spacing and
+    date fields do not make a point new."""
+    from .fields import item_key
+
+    return item_key(text)
