@@ -28,6 +28,8 @@ def people(vault: Path) -> Path:
             "alex/2026-11-03.md": "---\ndate: 2026-11-03\n---\n",
             "bob/profile.md": "---\nname: Bob\n---\n",
             "Not A Slug/x.md": "",
+            "templates/1on1.md.j2": "",
+            "private/alice/2026-11-03.md": "",
         },
     )
 
@@ -43,7 +45,7 @@ def test_person_slugs_complete_for_the_weekly_commands(vault):
     base = ["--vault", str(vault)]
     assert completions([*base, "agenda"], "al") == ["alex", "alice"]
     assert completions([*base, "agenda", "alice", "a point", "--by"], "b") == ["bob"]
-    assert completions([*base, "prep"], "") == ["alex", "alice", "bob"]
+    assert completions([*base, "prep"], "") == ["alex", "alice", "bob"]  # not templates, private
     assert completions([*base, "new"], "b") == ["bob"]
 
 

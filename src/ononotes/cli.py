@@ -64,19 +64,24 @@ def _warn(problems) -> None:
 
 
 def complete_person(ctx: click.Context, param: click.Parameter, incomplete: str):
-    """Shell completion of person slugs: the vault's person folders."""
+    """Shell completion of person slugs: the vault's person folders (not templates/private)."""
     from .fields import is_slug
-    from .vault import find_vault
+    from .vault import find_vault, load_config
 
     vaults = (ctx.find_root().params or {}).get("vault") or ()
     try:
         root = find_vault(vaults[0] if vaults else os.environ.get("ONO_VAULT"))
+        config = load_config(root)
     except OnoError:
         return []
+    not_people = {config.templates_dir, config.private_dir}
     return [
         click.shell_completion.CompletionItem(entry.name)
         for entry in sorted(root.iterdir())
-        if entry.is_dir() and is_slug(entry.name) and entry.name.startswith(incomplete)
+        if entry.is_dir()
+        and is_slug(entry.name)
+        and entry.name not in not_people
+        and entry.name.startswith(incomplete)
     ]
 
 
