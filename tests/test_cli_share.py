@@ -22,13 +22,13 @@ from .git_helpers import (
     head,
     in_progress,
     insert_after,
+    insert_under,
     install_hooks,
     isolate_git,
     status,
 )
 
 WEEKS = ["2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]
-THEIR_AGENDA_HINT = '<!-- {name} adds talking points here before the meeting: `ono agenda {slug} "..." --by {slug}` -->'
 
 
 @pytest.fixture(autouse=True)
@@ -113,10 +113,7 @@ def test_a_month_of_one_on_ones_shared_both_ways(team, run, tmp_path):
             sync(run, where, today=day)
             note = where / f"{day}.md"
             # the report adds a talking point and ticks one of their own items, in their clone
-            name = {"alice": "Alice", "bob": "Bob"}[slug]
-            insert_after(
-                note, THEIR_AGENDA_HINT.format(name=name, slug=slug), f"- {slug}'s point {week}"
-            )
+            insert_under(note, "## Their agenda", f"- {slug}'s point {week}")
             edit(
                 note,
                 f"- [ ] @{slug} prepare the demo for {day}",

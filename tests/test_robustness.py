@@ -215,3 +215,19 @@ def test_no_shell_strings_anywhere_in_the_code():
         text = path.read_text()
         assert "shell=True" not in text, path
         assert "os.system(" not in text and "os.popen(" not in text, path
+
+
+def test_written_files_get_normal_permissions_and_replaced_ones_keep_theirs(vault, run):
+    old_umask = os.umask(0o022)
+    try:
+        assert run(vault, "new", "alice", "--no-edit").exit_code == 0
+        assert (vault / "alice" / "2026-11-10.md").stat().st_mode & 0o777 == 0o644
+        assert (vault / "alice" / "profile.md").stat().st_mode & 0o777 == 0o644
+        from ononotes.vault import replace_file
+
+        note = vault / "alice" / "2026-11-10.md"
+        note.chmod(0o640)
+        replace_file(vault, note, "changed", note.read_bytes())
+        assert note.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old_umask)

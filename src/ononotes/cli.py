@@ -125,7 +125,9 @@ def person() -> None:
 @person.command("add")
 @click.argument("slug")
 @click.option("--name", default=None, help="Full name (default: from the slug).")
-@click.option("--cadence", default=None, help="weekly, biweekly, monthly, Nd or Nw (default: ono.toml's).")
+@click.option(
+    "--cadence", default=None, help="weekly, biweekly, monthly, Nd or Nw (default: ono.toml's)."
+)
 @click.option("--role", default=None)
 @click.option("--relation", default=None, help="report, skip-level, mentee, peer, ...")
 @click.option("--since", default=None, metavar="DATE", help="When the 1:1s started (YYYY-MM-DD).")
@@ -203,7 +205,9 @@ def list_command(settings: Settings, slug: str | None) -> None:
 
 @cli.command()
 @click.argument("slug", required=False, shell_complete=complete_person)
-@click.option("--owner", default=None, metavar="SLUG", help="Only items owned by SLUG (me for yours).")
+@click.option(
+    "--owner", default=None, metavar="SLUG", help="Only items owned by SLUG (me for yours)."
+)
 @click.option("--overdue", is_flag=True, help="Only items past their due date.")
 @click.pass_obj
 def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool) -> None:
@@ -295,8 +299,16 @@ def report(settings: Settings, which: str | None, output: str | None, **options)
 
 
 @cli.command("watch")
-@click.option("-o", "--output", default=None, metavar="FILE", help="The dashboard (default: .ono/dashboard.html).")
-@click.option("--md", "markdown", default=None, metavar="FILE", help="Also keep a Markdown summary current.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="The dashboard (default: .ono/dashboard.html).",
+)
+@click.option(
+    "--md", "markdown", default=None, metavar="FILE", help="Also keep a Markdown summary current."
+)
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container mounts).")
 @click.option("--commit", is_flag=True, help="Commit changed notes after a quiet period.")
 @click.pass_obj
@@ -304,7 +316,15 @@ def watch_command(settings: Settings, output, markdown, poll, commit) -> None:
     """Keep the HTML dashboard current as notes change."""
     from .dashboard import watch_vault
 
-    watch_vault(settings.root(), _today, lambda line: click.echo(line, err=line.startswith(("warning", "error"))), output, markdown, poll, commit)
+    watch_vault(
+        settings.root(),
+        _today,
+        lambda line: click.echo(line, err=line.startswith(("warning", "error"))),
+        output,
+        markdown,
+        poll,
+        commit,
+    )
 
 
 @cli.command()
@@ -431,7 +451,13 @@ def questions(settings: Settings, category: str | None) -> None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically) instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of stdout.",
+)
 @click.pass_obj
 def export_command(settings: Settings, fmt: str, output: str | None) -> None:
     """Every note and item as one JSON object per line (for a warehouse)."""

@@ -63,13 +63,22 @@ def item_key(text: str) -> str:
 
 
 def item_fields(text: str, me: str = "me"):
-    """(owner, due, created, done, key) of an item's first-line text."""
+    """(owner, due, created, done, key, invalid) of an item's first-line text; ``invalid``
+    names the date fields that are written but are no real day, as (field, raw text)."""
+    dates = {}
+    invalid = []
+    for name in FIELD_RES:
+        raw = field_text(text, name)
+        dates[name] = parse_iso_date(raw) if raw else None
+        if raw and dates[name] is None:
+            invalid.append((name, raw))
     return (
         owner_of(text, me),
-        field_date(text, "due"),
-        field_date(text, "created"),
-        field_date(text, "done"),
+        dates["due"],
+        dates["created"],
+        dates["done"],
         item_key(text),
+        tuple(invalid),
     )
 
 

@@ -245,6 +245,16 @@ def sync_repo(path: Path, label: str, refuse: Callable[[str, bytes], str | None]
     aborts the rebase: the local commits stay, nothing is pushed, the files are named. An
     unreachable remote keeps the local commit and says so. Every failure is a GitError."""
     git = _git()
+    try:
+        return _sync(path, label, refuse)
+    except git.GitError as exc:  # anything unforeseen: one line, never a traceback
+        raise GitError(
+            f"{label}: git failed ({_reason(exc)}); nothing was pushed: see git status in {path}"
+        ) from None
+
+
+def _sync(path: Path, label: str, refuse: Callable[[str, bytes], str | None]) -> SyncOutcome:
+    git = _git()
     repo = open_shared(path)
     _refuse_busy(repo, label, path)
     try:
@@ -491,7 +501,7 @@ def share_folder(
             reason = _reason(result.error) if result.error is not None else "rejected"
             raise GitError(f"cannot push to {display_url(remote)} ({reason}); nothing was changed")
         outcome.pushed = before
-    except (git.GitCommandError, OSError) as exc:
+    except (git.GitError, OSError) as exc:
         _undo_share(folder, written, created)
         raise GitError(f"ono share {label} failed ({_reason(exc)}); nothing was changed") from None
     except BaseException:

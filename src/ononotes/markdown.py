@@ -426,6 +426,7 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
     scanner.run()
     headings = tuple(scanner.headings)
     items: list[Item] = []
+    problems: list[tuple[int, str]] = []
     task_stack: list[tuple[int, int]] = []  # (node end, item index)
     heading_at = 0
     section = ""
@@ -440,7 +441,11 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
         char, text_col = node.task
         raw = lines[node.start]
         text = raw[column_index(raw, text_col) :].rstrip()
-        owner, due, created, done, key = item_fields(text, me)
+        owner, due, created, done, key, invalid = item_fields(text, me)
+        problems.extend(
+            (node.start + 1, f"{name} date {raw} is not a real day; it is ignored")
+            for name, raw in invalid
+        )
         parent = task_stack[-1][1] if task_stack else None
         items.append(
             Item(
@@ -462,4 +467,4 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
     list_starts = tuple(
         (n.start, n.indent) for n in scanner.nodes if n.depth == 0 and not n.in_quote
     )
-    return ParsedBody(tuple(items), headings, list_starts)
+    return ParsedBody(tuple(items), headings, list_starts, tuple(problems))

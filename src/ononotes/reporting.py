@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 from .errors import UsageError
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
-from .vault import Vault, load_config, load_vault, markdown_files, read_file
+from .vault import Vault, load_config, load_vault, markdown_files, read_file, write_atomically
 from .workflow import check_date, check_slug
 
 REPORTS = ("cadence", "actions")
@@ -237,37 +235,6 @@ def render(
     raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def write_output(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically: a temporary file beside it, then os.replace."""
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
-    mode = _file_mode(path)
-    descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temp, mode)  # mkstemp makes it private; a report is an ordinary file
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return path
-
-
-def _file_mode(path: Path) -> int:
-    """The permissions of the file being replaced, else what a new file would get."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def run_report(
     roots: Sequence[Path],
     which: str | None,
@@ -297,4 +264,4 @@ def run_report(
     )
     if output is None:
         return ReportResult(text, problems)
-    return ReportResult(text, problems, write_output(Path(output), text))
+    return ReportResult(text, problems, write_atomically(Path(output), text))

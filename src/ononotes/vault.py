@@ -241,11 +241,23 @@ def replace_file(root: Path, path: Path, text: str, expected: bytes) -> None:
             os.unlink(temp)
 
 
-def _write_temp(path: Path, text: str) -> str:
+def _file_mode(path: Path) -> int:
+    """The mode the file at ``path`` should have: its own if it exists, else what the umask
+    gives a new file (mkstemp's private 0600 would surprise anyone sharing the folder)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _write_temp(path: Path, content: str | bytes) -> str:
     descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        os.fchmod(descriptor, _file_mode(path))
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -254,7 +266,7 @@ def _write_temp(path: Path, text: str) -> str:
     return temp
 
 
-def write_atomically(path: Path, text: str) -> Path:
+def write_atomically(path: Path, text: str | bytes) -> Path:
     """Write generated output (a report, a dashboard, an export): a temporary file beside it,
     then an atomic rename, so a reader never sees half a file. Not for notes: see create_file."""
     path = path.expanduser()

@@ -25,6 +25,7 @@ from .vault import (
     load_vault,
     relative,
     replace_file,
+    write_atomically,
 )
 
 if TYPE_CHECKING:
@@ -721,31 +722,8 @@ def build_calendar(
     vault = load_vault(root)
     occurrences = schedule(calendar_rhythms(vault, today), today + dt.timedelta(weeks=weeks))
     data = to_ical(occurrences, today, weeks)
-    path = write_output_file(Path(output), data) if output is not None else None
+    path = write_atomically(Path(output), data) if output is not None else None
     return CalendarResult(data, len(occurrences), path, list(vault.problems))
-
-
-def write_output_file(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (a temporary file beside it, then a rename), so a
-    calendar app reading it never sees half a file."""
-    import os
-    import tempfile
-
-    path = path.expanduser()
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a folder")
-    descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return path
 
 
 def export_vaults(roots: list[Path], today: dt.date) -> tuple[str, list[Problem]]:
