@@ -322,3 +322,48 @@ def test_a_template_symlinked_out_of_the_vault_is_not_read(vault, run, tmp_path)
     for name in ("leak", "peek"):
         result = run(vault, "new", "alice", "--dry-run", "--template", name)
         assert result.exit_code != 0 and "SECRET" not in result.output, name
+
+
+def test_in_a_shared_clone_new_notes_go_to_the_top(tmp_path, run):
+    clone = build_tree(
+        tmp_path / "alice-1on1",
+        {
+            "ono.toml": 'person = "alice"\n',
+            "ono.local.toml": 'me = "alice"\n',
+            "profile.md": "---\nname: Alice\n---\n",
+            "2026-11-03.md": PREVIOUS,
+        },
+    )
+    result = run(clone, "new", "alice", "--no-edit")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(clone / "2026-11-10.md")
+    assert not (clone / "alice").exists()
+    assert (
+        "- [ ] @alice send the migration plan due:2026-11-17"
+        in (clone / "2026-11-10.md").read_text()
+    )
+
+
+def test_autocommit_runs_no_hooks_and_takes_the_author_from_git_config(
+    vault, run, tmp_path, monkeypatch
+):
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Dana Whitfield\n\temail = dana@example.test\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    (vault / "ono.toml").write_text('me = "dana"\nautocommit = true\n')
+    subprocess.run(["git", "init", "-q", str(vault)], check=True)
+    hook = vault / ".git" / "hooks" / "pre-commit"
+    marker = tmp_path / "hook-ran"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    hook.chmod(0o755)
+    result = run(vault, "new", "alice", "--no-edit")
+    assert result.exit_code == 0, result.output
+    log = subprocess.run(
+        ["git", "-C", str(vault), "log", "--format=%an <%ae>|%s", "--name-only"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert log.startswith("Dana Whitfield <dana@example.test>|ono new alice 2026-11-10")
+    assert "alice/2026-11-10.md" in log and "alice/profile.md" in log
+    assert not marker.exists()

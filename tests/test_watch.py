@@ -162,3 +162,29 @@ def test_watch_refuses_a_folder_that_is_not_a_vault(tmp_path, run):
     empty.mkdir()
     result = run(empty, "watch")
     assert result.exit_code != 0 and "not an ononotes vault" in result.stderr
+
+
+def test_watch_commit_commits_changed_notes_after_a_quiet_period(vault, tmp_path, monkeypatch):
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Dana\n\temail = dana@example.test\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    subprocess.run(["git", "init", "-q", str(vault)], check=True)
+    watcher = Watcher(vault, "--commit", "--commit-after", "1")
+    try:
+        watcher.wait_for("updated")
+        (vault / "alice").mkdir()
+        (vault / "alice" / "2026-11-10.md").write_text(
+            NOTE.format(date="2026-11-10", text="commit me")
+        )
+        (vault / "alice" / "scratch.txt").write_text("not a note")
+        watcher.wait_for("committed the changed notes")
+    finally:
+        assert watcher.interrupt() == 0
+    files = subprocess.run(
+        ["git", "-C", str(vault), "log", "--format=%s", "--name-only"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert files.splitlines()[0] == "ono watch: notes changed"
+    assert "alice/2026-11-10.md" in files and "scratch.txt" not in files

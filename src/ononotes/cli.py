@@ -311,8 +311,15 @@ def report(settings: Settings, which: str | None, output: str | None, **options)
 )
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container mounts).")
 @click.option("--commit", is_flag=True, help="Commit changed notes after a quiet period.")
+@click.option(
+    "--commit-after",
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="The quiet period for --commit.",
+)
 @click.pass_obj
-def watch_command(settings: Settings, output, markdown, poll, commit) -> None:
+def watch_command(settings: Settings, output, markdown, poll, commit, commit_after) -> None:
     """Keep the HTML dashboard current as notes change."""
     from .dashboard import watch_vault
 
@@ -324,6 +331,7 @@ def watch_command(settings: Settings, output, markdown, poll, commit) -> None:
         markdown,
         poll,
         commit,
+        commit_after,
     )
 
 

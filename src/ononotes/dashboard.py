@@ -64,6 +64,7 @@ def watch_vault(
     markdown: str | None = None,
     poll: bool = False,
     commit: bool = False,
+    commit_after: float = 30.0,
     stop=None,
 ) -> None:
     """Keep the dashboard current until Ctrl-C (or ``stop`` is set)."""
@@ -93,5 +94,6 @@ def watch_vault(
         outputs,
         poll=poll,
         commit=commit_changes if commit else None,
+        commit_quiet=commit_after,
         stop=stop,
     )

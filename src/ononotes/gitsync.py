@@ -49,21 +49,30 @@ def ensure_repo(root: Path):
 
 def commit_paths(root: Path, paths: list[str], message: str) -> bool:
     """Stage ``paths`` (relative to ``root``) and commit them; False when there was nothing to
-    commit. A failure leaves the index as it was. Paths inside a shared person's folder (a
-    repository of its own) are left to ``ono sync``: the vault no longer tracks them."""
+    commit. Hooks are not run and git's own config gives the author. Paths inside a shared
+    person's folder (a repository of its own) are left to ``ono sync``: the vault no longer
+    tracks them."""
     git = _git()
     paths = [path for path in paths if not in_shared_folder(root, path)]
     if not paths:
         return False
-    repo = ensure_repo(root)
+    repo = _harden(ensure_repo(root))
     try:
-        repo.index.add(paths)
+        repo.git.add("-A", "--", *paths)
         if repo.head.is_valid() and not repo.index.diff("HEAD"):
             return False
-        repo.index.commit(message, author=_signature(repo), committer=_signature(repo))
+        repo.git.commit("-q", "--no-verify", "-m", message, "--", *paths)
         return True
-    except git.GitError as exc:
-        raise GitError(f"git commit failed: {exc}") from None
+    except git.GitCommandError as exc:
+        raise GitError(f"git commit failed: {_reason(exc)}") from None
+
+
+def commit_changes(root: Path, message: str) -> bool:
+    """Commit every changed note (and ono.toml) of the vault's own repository, as ``ono watch
+    --commit`` does after a quiet period; False when nothing changed."""
+    repo = _harden(ensure_repo(root))
+    notes = [p for p in changed_files(repo) if p.endswith(".md") or p == "ono.toml"]
+    return commit_paths(root, notes, message) if notes else False
 
 
 def in_shared_folder(root: Path, path: str) -> bool:
@@ -75,14 +84,6 @@ def in_shared_folder(root: Path, path: str) -> bool:
         if (folder / ".git").exists():
             return True
     return False
-
-
-def _signature(repo):
-    git = _git()
-    reader = repo.config_reader()
-    name = reader.get_value("user", "name", "ononotes")
-    email = reader.get_value("user", "email", "ono@localhost")
-    return git.Actor(str(name), str(email))
 
 
 # -- remotes --------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def add_person(
             raise UsageError(str(exc)) from None
     since_date = check_date(since, "--since")
     until_date = check_date(until, "--until")
-    path = root / slug / PROFILE_NAME
+    path = person_folder(root, load_config(root), slug) / PROFILE_NAME
     text = profile_text(
         slug,
         name,
@@ -208,10 +208,15 @@ def choose_template(
     return "first" if first else "1on1"
 
 
-def note_path_for(root: Path, slug: str, date: dt.date, day_taken: bool) -> Path:
-    """``<slug>/<date>.md``; when the person already has a meeting that day (of another type),
-    ``<date>-2.md``, ``-3``... A race for the plain name ends in a refusal, not a suffix."""
-    folder = root / slug
+def person_folder(root: Path, config: Config, slug: str) -> Path:
+    """Where a person's notes and profile go: their folder in the vault, or the top of a shared
+    repository's clone, which is theirs alone (``person`` in its ono.toml)."""
+    return root if config.person == slug else root / slug
+
+
+def note_path_for(folder: Path, date: dt.date, day_taken: bool) -> Path:
+    """``<date>.md`` in ``folder``; when the person already has a meeting that day (of another
+    type), ``<date>-2.md``, ``-3``... A race for the plain name ends in a refusal, not a suffix."""
     path = folder / f"{date.isoformat()}.md"
     number = 2
     while day_taken and path.exists():
@@ -270,7 +275,8 @@ def new_meeting(
         text, carried = result.text, result.carried_items
     else:
         text, carried = _drop_marker(rendered), []
-    path = note_path_for(root, slug, when, day_taken=any(note.date == when for note in notes))
+    folder = person_folder(root, config, slug)
+    path = note_path_for(folder, when, day_taken=any(note.date == when for note in notes))
     outcome = NewResult(
         path, text, carried, previous.path if previous else None, refreshed=refreshed
     )
@@ -285,8 +291,8 @@ def new_meeting(
             raise UsageError(
                 f"{relative(root, outcome.private_path)} already exists; not overwritten"
             )
-    if profile is None and not (root / slug / PROFILE_NAME).exists():
-        outcome.created_profile = root / slug / PROFILE_NAME
+    if profile is None and not (folder / PROFILE_NAME).exists():
+        outcome.created_profile = folder / PROFILE_NAME
         create_file(root, outcome.created_profile, profile_text(slug, cadence=config.cadence))
     create_file(root, path, text)
     if outcome.private_path:
