@@ -70,3 +70,9 @@ def corpus_dir(name: str) -> Path:
 
 
 os.environ.setdefault("NO_COLOR", "1")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_dir(tmp_path_factory):
+    """The parse cache of every test run (subprocesses included) in a folder of its own."""
+    os.environ["ONO_CACHE_DIR"] = str(tmp_path_factory.mktemp("ono-cache"))

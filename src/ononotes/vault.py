@@ -107,15 +107,33 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def markdown_files(root: Path, config: Config) -> Iterator[Path]:
-    """Every ``*.md`` that may be a note: not in hidden folders, templates or private notes."""
+def _walk(root: Path, config: Config) -> Iterator[tuple[str, os.DirEntry]]:
+    """(path relative to the vault, entry) of every ``*.md`` that may be a note: not in hidden
+    folders, templates or private notes. Plain strings and scandir: it runs on every command."""
     skip = {config.templates_dir, config.private_dir, CACHE_DIR}
-    for folder, dirs, files in os.walk(root):
-        top = Path(folder) == root
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (top and d in skip))
-        for name in sorted(files):
-            if name.endswith(".md") and not name.startswith("."):
-                yield Path(folder) / name
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not (prefix == "" and name in skip):
+                    pending.append((f"{prefix}{name}/", entry.path))
+            elif name.endswith(".md"):
+                yield f"{prefix}{name}", entry
+
+
+def markdown_files(root: Path, config: Config) -> Iterator[Path]:
+    """Every ``*.md`` that may be a note (see ``_walk``)."""
+    for _, entry in _walk(root, config):
+        yield Path(entry.path)
 
 
 def folder_person(root: Path, path: Path) -> str | None:
@@ -190,18 +208,168 @@ def read_file(root: Path, path: Path, config: Config):
     return ("note" if note else None), note, problems
 
 
-def load_vault(root: Path, config: Config | None = None) -> Vault:
-    """Read every note and profile; one bad file becomes a problem, never an exception."""
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A candidate note on disk and its stamp (None when it cannot even be stat'ed)."""
+
+    path: str
+    rel: str
+    stamp: tuple[int, int, int, int] | None
+
+
+def scan_files(root: Path, config: Config) -> list[FileEntry]:
+    """Every candidate note with its stamp: one stat each (following symlinks), no reading."""
+    from .cache import stamp_of
+
+    entries = []
+    for rel, entry in _walk(root, config):
+        try:
+            stamp = stamp_of(entry.stat())
+        except OSError:  # a symlink loop or a file gone meanwhile: read_file will say what
+            stamp = None
+        entries.append(FileEntry(entry.path, rel, stamp))
+    return entries
+
+
+PARALLEL_FROM = 1000  # files to parse before a second process is worth its start-up
+
+
+def _record_person(kind: str | None, record) -> str | None:
+    if kind == "note":
+        return record.person
+    if kind == "profile":
+        return record.slug
+    return None
+
+
+def _parse_rows(root: Path, config: Config, entries: list[FileEntry]) -> list[tuple]:
+    """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry."""
+    import pickle
+
+    from .cache import stamp_text
+
+    rows = []
+    for entry in entries:
+        kind, record, problems = read_file(root, Path(entry.path), config)
+        payload = pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
+        stamp = stamp_text(entry.stamp) if entry.stamp else ""
+        rows.append((entry.rel, stamp, kind or "", _record_person(kind, record), payload))
+    return rows
+
+
+def _parse_rows_job(job: tuple[Path, Config, list[FileEntry]]) -> list[tuple]:
+    return _parse_rows(*job)
+
+
+def parse_files(root: Path, config: Config, entries: list[FileEntry]) -> list[tuple]:
+    """``_parse_rows`` over every entry, on every core when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(entries) < PARALLEL_FROM or workers < 2:
+        return _parse_rows(root, config, entries)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(50, len(entries) // (workers * 8))
+    jobs = [(root, config, entries[i : i + size]) for i in range(0, len(entries), size)]
+    rows: list[tuple] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in pool.map(_parse_rows_job, jobs):
+            rows.extend(chunk)
+    return rows
+
+
+def parse_fingerprint(config: Config) -> str:
+    """What, beside a file's bytes and path, decides how it is read."""
+    return f"me={config.me}|person={config.person}"
+
+
+@dataclass
+class VaultIndex:
+    """Every candidate file's stamp, kind and person, current: for callers (reports, ``ono
+    new``) that decode only the notes they need. ``rows`` maps path -> (stamp, kind, person)."""
+
+    root: Path
+    config: Config
+    rows: dict[str, tuple[str, str, str | None]]
+    cache: object
+    fresh: dict[str, object]  # path -> (kind, record, problems) parsed in this run
+
+    def decode(self, paths) -> dict[str, tuple]:
+        """path -> (kind, record, problems) for ``paths``, from this run or the cache."""
+        import pickle
+
+        found = {path: self.fresh[path] for path in paths if path in self.fresh}
+        missing = [path for path in paths if path not in found]
+        if missing and self.cache is not None:
+            found.update(self.cache.payloads(missing))
+        for path in missing:  # a damaged cache row: read the file again
+            if path not in found:
+                (row,) = _parse_rows(
+                    self.root, self.config, [FileEntry(str(self.root / path), path, None)]
+                )
+                found[path] = pickle.loads(row[4])
+        return found
+
+
+def index_vault(root: Path, config: Config | None = None, use_cache: bool = True) -> VaultIndex:
+    """Stat every file, parse those the cache does not know as they are now, store them."""
+    import pickle
+
+    from .cache import ParseCache, stamp_text
+
     config = config or load_config(root)
-    vault = Vault(root, config)
-    for path in markdown_files(root, config):
-        kind, record, problems = read_file(root, path, config)
+    entries = scan_files(root, config)
+    cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
+    known = cache.index() if cache is not None else {}
+    rows: dict[str, tuple[str, str, str | None]] = {}
+    stale: list[FileEntry] = []
+    for entry in entries:
+        row = known.get(entry.rel)
+        if entry.stamp is not None and row is not None and row[0] == stamp_text(entry.stamp):
+            rows[entry.rel] = row
+        else:
+            stale.append(entry)
+    parsed = parse_files(root, config, stale)
+    fresh = {}
+    for rel, stamp, kind, person, payload in parsed:
+        rows[rel] = (stamp, kind, person)
+        fresh[rel] = pickle.loads(payload)
+    if cache is not None:
+        cache.store(row for row in parsed if row[1])  # no stamp, no row: it must be read again
+        gone = set(known) - set(rows)
+        if gone:
+            cache.forget(gone)
+    return VaultIndex(root, config, rows, cache, fresh)
+
+
+def load_vault(
+    root: Path, config: Config | None = None, person: str | None = None, use_cache: bool = True
+) -> Vault:
+    """Read every note and profile; one bad file becomes a problem, never an exception.
+
+    With ``person``, only that person's notes are decoded (profiles and problems all are): the
+    cost of ``ono new`` then barely grows with the vault.
+    """
+    index = index_vault(root, config, use_cache)
+    wanted = [
+        path
+        for path, (_, kind, owner) in index.rows.items()
+        if person is None or kind != "note" or owner == person
+    ]
+    vault = Vault(root, index.config)
+    decoded = index.decode(wanted)
+    for path in sorted(decoded):
+        kind, record, problems = decoded[path]
         vault.problems.extend(problems)
         if kind == "note":
             vault.notes.append(record)
         elif kind == "profile":
             vault.profiles[record.slug] = record
     vault.notes.sort(key=lambda note: (note.person, note.sort_key))
+    if index.cache is not None:
+        index.cache.close()
     return vault
 
 

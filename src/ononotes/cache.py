@@ -1,0 +1,175 @@
+"""The parse cache: what each file was read as, keyed by its size, times and inode.
+
+An optimisation only: every answer is the same without it. A row is used only while the file's
+stamp (size, mtime_ns, ctime_ns, inode) is unchanged, and ctime moves on every write, even one
+that puts the old mtime back. Delete the cache, corrupt it or edit files behind its back and
+ono reads the files again.
+
+The cache lives outside the vault, in ``$ONO_CACHE_DIR`` or ``$XDG_CACHE_HOME/ononotes`` (default
+``~/.cache/ononotes``), one SQLite file per vault path: payloads are pickles, and a cache inside
+the vault could arrive from a shared repository, where loading it would run someone else's code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import __version__
+
+FORMAT = 2  # bump when what is stored, or how notes are parsed, changes
+Stamp = tuple[int, int, int, int]
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("ONO_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ononotes"
+
+
+def stamp_of(stat: os.stat_result) -> Stamp:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class ParseCache:
+    """One vault's rows: path -> (stamp, kind, person, payload). Fails soft: any SQLite or
+    file-system error turns the cache off for this run, and a corrupt file is replaced."""
+
+    def __init__(self, root: Path, fingerprint: str):
+        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+        self.path = cache_dir() / f"{key}.sqlite"
+        self.fingerprint = f"{__version__}/{FORMAT}/{fingerprint}"
+        self.db: sqlite3.Connection | None = None
+        try:
+            self._open()
+        except (sqlite3.Error, OSError):
+            self._reset()
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, kind TEXT,"
+            " person TEXT, payload BLOB)"
+        )
+        # one row per slot (a report about one person): a new key replaces the old result
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS results (slot TEXT PRIMARY KEY, key TEXT, payload BLOB)"
+        )
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is None or row[0] != self.fingerprint:
+            db.execute("DELETE FROM files")
+            db.execute("DELETE FROM results")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
+        self.db = db
+
+    def _reset(self) -> None:
+        """Throw a broken cache file away and start an empty one (or none at all)."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+        try:
+            self._open()
+        except (sqlite3.Error, OSError):
+            self.db = None
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+        self.db = None
+
+    def _query(self, sql: str, args: Iterable = ()) -> list[tuple]:
+        if self.db is None:
+            return []
+        try:
+            return self.db.execute(sql, tuple(args)).fetchall()
+        except sqlite3.Error:
+            self._reset()
+            return []
+
+    def index(self) -> dict[str, tuple[str, str, str | None]]:
+        """path -> (stamp text, kind, person) for every row, without the payloads."""
+        return {
+            path: (stamp, kind, person)
+            for path, stamp, kind, person in self._query(
+                "SELECT path, stamp, kind, person FROM files"
+            )
+        }
+
+    def payloads(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
+        """(path, what was stored) for the rows asked for; unreadable ones are left out."""
+        wanted = list(paths)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for path, payload in self._query(
+                f"SELECT path, payload FROM files WHERE path IN ({marks})", chunk
+            ):
+                try:
+                    yield path, pickle.loads(payload)
+                except Exception:  # a damaged row is a miss, never an answer
+                    continue
+
+    def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes]]) -> None:
+        """Write (path, stamp text, kind, person, pickled payload) rows in one transaction."""
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
+
+    def forget(self, paths: Iterable[str]) -> None:
+        self._write("DELETE FROM files WHERE path = ?", ((path,) for path in paths))
+
+    def results(self, wanted: dict[str, str]) -> dict[str, object]:
+        """slot -> stored result, for the slots whose stored key is the one asked for."""
+        found: dict[str, object] = {}
+        slots = list(wanted)
+        for start in range(0, len(slots), 500):
+            chunk = slots[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for slot, key, payload in self._query(
+                f"SELECT slot, key, payload FROM results WHERE slot IN ({marks})", chunk
+            ):
+                if wanted.get(slot) != key:
+                    continue
+                try:
+                    found[slot] = pickle.loads(payload)
+                except Exception:
+                    continue
+        return found
+
+    def store_results(self, rows: Iterable[tuple[str, str, object]]) -> None:
+        """Write (slot, key, result) rows."""
+        self._write(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+            (
+                (slot, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                for slot, key, value in rows
+            ),
+        )
+
+    def _write(self, sql: str, rows) -> None:
+        if self.db is None:
+            return
+        rows = list(rows)
+        if not rows:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.executemany(sql, rows)
+        except sqlite3.Error:
+            self._reset()
+
+
+def stamp_text(stamp: Stamp) -> str:
+    return "{}:{}:{}:{}".format(*stamp)
