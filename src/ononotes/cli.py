@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from . import __version__
 from .errors import OnoError
@@ -107,6 +110,8 @@ def cli(ctx: click.Context, vault: tuple[str, ...]) -> None:
 @click.option("--me", default=None, metavar="SLUG", help="Your own slug (what @me means).")
 def init(path: str | None, me: str | None) -> None:
     """Make a vault: ono.toml, .gitignore, a git repo and a first commit. Never clobbers."""
+    from pathlib import Path
+
     from .workflow import init_vault
 
     result = init_vault(Path(path or "."), me)
@@ -481,9 +486,43 @@ def _emit(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    from pathlib import Path
+
     from .vault import write_atomically
 
     click.echo(write_atomically(Path(output), text), err=True)
+
+
+@cli.command()
+@click.argument("slug", shell_complete=complete_person)
+@click.option("--since", default=None, metavar="DATE", help="From DATE on (default: all).")
+@click.option("--until", default=None, metavar="DATE", help="Up to DATE (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically).")
+@click.option("--private", is_flag=True, help="Add your private notes (your own draft only).")
+@click.pass_obj
+def review(settings: Settings, slug, since, until, fmt, output, private) -> None:
+    """A review digest of SLUG from the notes: wins, feedback, growth, goals, completed items."""
+    from .workflow import review_digest
+
+    result = review_digest(settings.root(), slug, _today(), since, until, fmt, private, output)
+    _warn(result.problems)
+    _emit(result.text, output)
+
+
+@cli.command()
+@click.argument("slug", shell_complete=complete_person)
+@click.argument("dest")
+@click.pass_obj
+def handover(settings: Settings, slug: str, dest: str) -> None:
+    """Hand SLUG to a new manager: profile, notes, open items, goals into DEST (a new folder or an
+    empty git remote); never your private notes."""
+    from .handover import hand_over
+
+    result = hand_over(settings.root(), slug, dest, _today())
+    for line in [f"left out {path}" for path in result.left_out] + result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(result.summary)
 
 
 def main() -> None:

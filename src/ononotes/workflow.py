@@ -210,8 +210,16 @@ def choose_template(
 
 def person_folder(root: Path, config: Config, slug: str) -> Path:
     """Where a person's notes and profile go: their folder in the vault, or the top of a shared
-    repository's clone, which is theirs alone (``person`` in its ono.toml)."""
-    return root if config.person == slug else root / slug
+    repository's clone, which is theirs alone (``person`` in its ono.toml). A person folder that
+    is a symbolic link out of the vault is refused: nothing ono writes may land outside it."""
+    folder = root if config.person == slug else root / slug
+    target = folder.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise UsageError(
+            f"{slug}/ is a symbolic link to {target}, outside the vault; ono writes notes only "
+            "inside the vault"
+        )
+    return folder
 
 
 def note_path_for(folder: Path, date: dt.date, day_taken: bool) -> Path:
@@ -247,7 +255,7 @@ def new_meeting(
     check_slug(slug)
     when = check_date(date, "--date") or today
     config = load_config(root)
-    vault = load_vault(root, config)
+    vault = load_vault(root, config, person=slug)
     profile = vault.profiles.get(slug)
     notes = vault.notes_for(slug)
     kind = meeting_type or _default_type(profile)
@@ -262,14 +270,24 @@ def new_meeting(
         # the note we carry from is itself scaffolded ahead: bring it up to date first
         refreshed = refresh_planned_note(vault, previous)
         if refreshed:
-            vault = load_vault(root, config)
+            vault = load_vault(root, config, person=slug)
             notes = vault.notes_for(slug)
             previous = previous_note(notes, when)
     context = _template_context(vault, slug, profile, when, kind, previous, notes)
-    from .templates import render_template
+    from .templates import render_template, template_location
 
     name = choose_template(template, profile, kind, first=not notes)
     rendered = render_template(name, context, root / config.templates_dir, root)
+    source = template_location(name, root / config.templates_dir, root)
+    rendered, rendered_type = as_meeting(rendered, slug, when, kind, source, config.me)
+    if rendered_type.casefold() != kind.casefold():  # the template wrote a type of its own
+        same_day = [
+            n for n in notes if n.date == when and n.type.casefold() == rendered_type.casefold()
+        ]
+        if same_day:
+            raise UsageError(
+                f"{same_day[0].path} already exists for {slug} on {when}; not overwritten"
+            )
     if previous is not None:
         result = carry_open_items(previous.lines, previous.items, rendered)
         text, carried = result.text, result.carried_items
@@ -305,6 +323,50 @@ def new_meeting(
         f"ono new {slug} {when}",
     )
     return outcome
+
+
+def as_meeting(
+    rendered: str, slug: str, when: dt.date, kind: str, source: str, me: str = "me"
+) -> tuple[str, str]:
+    """A rendered template as the meeting note of ``slug`` on ``when``, and the note's type.
+
+    A file is a meeting by its front matter ``date`` (SPEC §1), so a template that leaves it out
+    gets it: the line goes first in its front matter, or a front matter block of its own goes on
+    top (with ``type`` too when the meeting is not a plain 1:1). A note ono could not read back,
+    or one that names another date or person, is refused (a TemplateError naming the template),
+    so ``ono new`` never writes a file that is not this meeting.
+    """
+    from .errors import TemplateError
+    from .parse import FileProblem, note_from_document, read_document
+
+    def refuse(problem: str):
+        return TemplateError(f"the note it renders {problem}; nothing written", source)
+
+    try:
+        document = read_document(rendered)
+    except FileProblem as exc:
+        raise refuse(f"cannot be read (line {exc.line}: {exc.message})") from None
+    meta = document.meta or {}
+    added = [] if "date" in meta else [f"date: {when.isoformat()}"]
+    if added and "type" not in meta and kind.casefold() != "1:1":
+        added.append(f"type: {_yaml_scalar(kind)}")
+    if added:
+        text = rendered.removeprefix("\ufeff")
+        if document.meta is None:
+            rendered = "---\n" + "\n".join(added) + "\n---\n" + text
+        else:
+            first, _, rest = text.partition("\n")
+            rendered = first + "\n" + "\n".join(added) + "\n" + rest
+    try:
+        document = read_document(rendered) if added else document
+        note, _ = note_from_document(document, f"{slug}/{when.isoformat()}.md", slug, me)
+    except FileProblem as exc:
+        raise refuse(f"is not a meeting ono can read (line {exc.line}: {exc.message})") from None
+    if note.date != when:
+        raise refuse(f"is dated {note.date}, not {when} (write date: {{{{ date }}}})")
+    if note.person != slug:
+        raise refuse(f"is about {note.person!r}, not {slug!r} (write person: {{{{ person }}}})")
+    return rendered, note.type
 
 
 def _default_type(profile: Profile | None) -> str:
@@ -644,6 +706,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
     planned note's carried items first; never scaffolds one."""
     from .prep import build_brief
     from .questions import suggest_questions
+    from .templates import template_placeholders
 
     check_slug(slug)
     config = load_config(root)
@@ -663,6 +726,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
         interval,
         questions=suggest_questions(vault, slug, note.date if note else today),
         private=_private_notes(vault, slug),
+        placeholders=template_placeholders(root / config.templates_dir),
     )
     refreshed = upcoming.refreshed if upcoming else []
     return PrepResult(brief, list(vault.problems), refreshed, note.path if note else None)
@@ -680,6 +744,67 @@ def _private_notes(vault: Vault, slug: str) -> list[tuple[str, dt.date | None, s
         (str(getattr(n, "path", "")), getattr(n, "date", None), str(getattr(n, "text", n)))
         for n in notes or ()
     ]
+
+
+@dataclass
+class ReviewResult:
+    text: str
+    problems: list[Problem]
+
+
+def review_digest(
+    root: Path,
+    slug: str,
+    today: dt.date,
+    since: str | None = None,
+    until: str | None = None,
+    fmt: str = "md",
+    private: bool = False,
+    output: str | None = None,
+) -> ReviewResult:
+    """The review digest of ``slug`` (see ``review.build_review``) as Markdown or HTML. The
+    manager's private notes are read only with ``private``, and never in a shared repository.
+    HTML links to the notes relative to ``output`` when given, else by absolute file URL."""
+    import os
+    from urllib.parse import quote
+
+    from .reports import Window
+    from .review import build_review, render_review_md
+    from .templates import template_placeholders
+
+    check_slug(slug)
+    config = load_config(root)
+    if private and config.person:
+        raise UsageError(
+            f"--private: this is {config.person}'s shared repository, which holds no private "
+            "notes; run ono review in your own vault"
+        )
+    window = Window(today, check_date(since, "--since"), check_date(until, "--until"))
+    if window.since is not None and window.since > window.end:
+        raise UsageError(f"--since {window.since} is after the end of the period, {window.end}")
+    vault = load_vault(root, config)
+    require_person(vault, slug)
+    review = build_review(
+        slug,
+        vault.profiles.get(slug),
+        config,
+        vault.notes_for(slug),
+        window,
+        template_placeholders(root / config.templates_dir),
+        private=_private_notes(vault, slug) if private else None,
+    )
+    if fmt != "html":
+        return ReviewResult(render_review_md(review), list(vault.problems))
+    from .render.review_html import render_review_html
+
+    here = Path(output).expanduser().resolve().parent if output else None
+
+    def link(path: str) -> str:
+        if here is None:
+            return (root / path).resolve().as_uri()
+        return quote(Path(os.path.relpath(root / path, here)).as_posix())
+
+    return ReviewResult(render_review_html(review, link), list(vault.problems))
 
 
 def calendar_rhythms(vault: Vault, today: dt.date) -> list:
