@@ -1,0 +1,108 @@
+"""The parse cache is an optimisation only: delete it, corrupt it or edit files behind its back
+and every answer is the same, byte for byte (issue 6)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from ononotes.cache import ParseCache
+from ononotes.vault import load_vault, parse_fingerprint
+
+GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "make_vault.py"
+COMMANDS = [
+    ("report", "--format", "json"),
+    ("report", "actions", "--format", "csv", "--items"),
+    ("export",),
+    ("todo",),
+    ("list",),
+    ("check",),
+]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    spec = importlib.util.spec_from_file_location("make_vault", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    root = tmp_path_factory.mktemp("generated") / "vault"
+    module.make_vault(root, people=6, weeks=20, seed=7)
+    return root
+
+
+def answers(run, vault: Path) -> list[tuple[int, str, str]]:
+    results = []
+    for command in COMMANDS:
+        result = run(vault, *command, today="2025-04-01")
+        results.append((result.exit_code, result.stdout, result.stderr))
+    return results
+
+
+def cold_answers(run, vault: Path, monkeypatch, tmp_path: Path, name: str):
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / name))
+    return answers(run, vault)
+
+
+def test_warm_corrupt_and_deleted_caches_give_the_same_answers(
+    generated, run, monkeypatch, tmp_path
+):
+    cold = cold_answers(run, generated, monkeypatch, tmp_path, "first")
+    assert all(code in (0, 1) for code, _, _ in cold)
+    assert answers(run, generated) == cold  # warm: every file from the cache
+    cache = ParseCache(generated, parse_fingerprint(load_vault(generated, use_cache=False).config))
+    assert cache.path.exists() and len(cache.index()) > 100
+    cache.close()
+    # corrupt rows: payloads that do not unpickle, and a stamp that lies
+    db = sqlite3.connect(cache.path)
+    db.execute("UPDATE files SET payload = x'00ff00' WHERE rowid % 3 = 0")
+    db.commit()
+    db.close()
+    assert answers(run, generated) == cold
+    # a corrupt file
+    cache.path.write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{cache.path}{suffix}").unlink(missing_ok=True)
+    assert answers(run, generated) == cold
+    # deleted
+    cache.path.unlink()
+    assert answers(run, generated) == cold
+
+
+def test_an_edit_behind_the_caches_back_is_seen(generated, run, monkeypatch, tmp_path):
+    answers(run, generated)  # warm the cache
+    note = sorted(generated.glob("person-001/*.md"))[5]
+    before = note.stat()
+    text = note.read_bytes()
+    assert b"- [ ]" in text
+    # same size, same mtime: only the content (and so ctime) changes
+    note.write_bytes(text.replace(b"- [ ]", b"- [x]", 1))
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert note.stat().st_size == before.st_size and note.stat().st_mtime_ns == before.st_mtime_ns
+    try:
+        warm = answers(run, generated)
+        assert warm == cold_answers(run, generated, monkeypatch, tmp_path, "after-edit")
+    finally:
+        note.write_bytes(text)
+
+
+def test_a_new_and_a_deleted_note_are_seen(generated, run):
+    answers(run, generated)
+    extra = generated / "person-002" / "2025-03-30.md"
+    extra.write_text("---\ndate: 2025-03-30\n---\n- [ ] @person-002 brand new item\n")
+    try:
+        assert "brand new item" in run(generated, "todo", today="2025-04-01").stdout
+    finally:
+        extra.unlink()
+    assert "brand new item" not in run(generated, "todo", today="2025-04-01").stdout
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_error(generated, run, monkeypatch, tmp_path):
+    expected = cold_answers(run, generated, monkeypatch, tmp_path, "fine")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("ONO_CACHE_DIR", str(blocked))
+    assert answers(run, generated) == expected
