@@ -17,6 +17,8 @@ CORE = [
     "cadence.py",
     "reports.py",
     "prep.py",
+    "insights.py",
+    "review.py",
 ]
 SHELL_ONLY = {"click", "git", "watchdog", "subprocess"}
 

@@ -126,6 +126,8 @@ def dashboard(tmp_path_factory) -> Path:
         {
             "gus/2026-03-30.md": hostile,
             "gus/profile.md": '---\nname: "Gus <script>alert(2)</script>"\n---\n',
+            "hal/2026-03-20.md": "---\ndate: 2026-03-20\nmood: 2\n---\n# 1:1\n\n## Their agenda\n"
+            f"- {SCRIPT}\n\n## My agenda\n- a\n- b\n- c\n- d\n\n## Growth\n- {IMG}\n",
         },
     )
     page = root / "dashboard.html"
@@ -146,13 +148,14 @@ def test_dom_has_the_charts_and_hostile_text_stays_text(dashboard, tmp_path):
     dom = Elements()
     dom.feed(run.stdout)
     assert "script" not in dom.tags and "img" not in dom.tags
-    assert dom.tags.count("svg") >= 5
+    assert dom.tags.count("svg") >= 5 + 3 * 8  # the insights: three small charts a person
     assert dom.tags.count("circle") >= 13  # one per held meeting at least
     assert {"rect", "line", "polyline", "title"} <= set(dom.tags)
     text = "".join(dom.text)
     assert SCRIPT in text and IMG in text
     assert "Gus <script>alert(2)</script>" in text
     assert "gus/2026-03-30.md:10" in text  # the stale item, where it sits
+    assert "Insights: whose 1:1 is it?" in text and "20% theirs (1 of 5 points)" in text
 
 
 def test_screenshot_is_drawn_and_the_console_is_quiet(dashboard, tmp_path):

@@ -27,6 +27,9 @@ CADENCE_PERSON_KEYS = [
     "person", "name", "cadence", "interval_days", "held", "cancelled", "planned", "last_held",
     "days_since", "next_due", "overdue", "median_gap_days", "max_gap_days", "on_cadence_ratio",
     "active",
+    # SPEC §9: the insights join each person's row
+    "their_points", "my_points", "agenda_ownership", "development_coverage", "last_development",
+    "cancellation_rate", "mood_recent", "mood_change",
 ]  # fmt: skip
 COUNTERS = [
     "created", "done", "open", "dropped", "cancelled", "follow_through", "median_days_to_close",
@@ -57,7 +60,10 @@ def test_cadence_json_has_exactly_the_spec_keys_in_order():
     assert data["as_of"] == "2026-03-31"
     for person in data["people"]:
         assert list(person) == CADENCE_PERSON_KEYS
-    assert list(data["team"]) == ["people", "overdue", "held", "cancelled", "on_cadence_ratio"]
+    assert list(data["team"]) == [
+        "people", "overdue", "held", "cancelled", "on_cadence_ratio",
+        "agenda_ownership", "development_coverage", "cancellation_rate",
+    ]  # fmt: skip
 
 
 def test_cadence_json_values():
@@ -80,6 +86,16 @@ def test_cadence_json_values():
         "max_gap_days": 14,
         "on_cadence_ratio": 0.75,
         "active": True,
+        # the fixture's notes have only "## Notes" and "## Action items": no agenda points, no
+        # growth section, so ownership is null and coverage 0 of 5 held
+        "their_points": 0,
+        "my_points": 0,
+        "agenda_ownership": None,
+        "development_coverage": 0.0,
+        "last_development": None,
+        "cancellation_rate": 2 / 7,  # 2 cancelled / (5 held + 2)
+        "mood_recent": 3.0,  # moods 4, 3, (none on 01-21), 3, 2: (4 + 3 + 3 + 2) / 4
+        "mood_change": None,  # no mood before those four
     }
     ben = data["people"][1]
     assert ben["last_held"] is None and ben["on_cadence_ratio"] is None and ben["next_due"] is None
@@ -92,6 +108,9 @@ def test_cadence_json_values():
         "held": 13,
         "cancelled": 4,
         "on_cadence_ratio": 8 / 9,
+        "agenda_ownership": None,  # no agenda points anywhere
+        "development_coverage": 0.0,  # 0 of 13 held notes
+        "cancellation_rate": 4 / 17,  # 4 / (13 + 4)
     }
 
 
@@ -166,7 +185,7 @@ def rows_of(text: str) -> list[dict[str, str]]:
 def test_cadence_csv_is_one_row_per_person_with_the_json_columns():
     cadence, _ = reports()
     text = render_csv(cadence, None)
-    assert text.splitlines()[0] == ",".join(CADENCE_PERSON_KEYS)
+    assert text.splitlines()[0] == ",".join(CADENCE_PERSON_KEYS)  # the §9 keys included
     rows = rows_of(text)
     assert [r["person"] for r in rows] == ["ann", "ben", "cat", "dan", "eve", "fay", "gus"]
     assert rows[0]["last_held"] == "2026-02-11" and rows[0]["overdue"] == "true"

@@ -3,6 +3,7 @@ no traceback, nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -41,6 +42,7 @@ MESSY = {
         "conflict",
     ),
     "bad-yaml.md": ("---\ndate: 2026-11-08\nmood: [4\n---\n", 3, "not valid YAML"),
+    "deep.md": ("---\ndate: 2026-11-09\nx:\n" + "- " * 100_000 + "a\n---\n", 2, "too deeply"),
 }
 
 FINE = {
@@ -231,3 +233,125 @@ def test_written_files_get_normal_permissions_and_replaced_ones_keep_theirs(vaul
         assert note.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(old_umask)
+
+
+# -- carried items that would vanish into a block left open -----------------------------------------
+
+OPEN_ITEM = "---\ndate: 2026-11-03\n---\n## Action items\n- [ ] @alice keep me\n"
+
+
+@pytest.mark.parametrize("opener", ["```", "~~~~", "<!--", "<pre>"])
+def test_a_template_that_leaves_a_block_open_is_refused_before_an_item_is_lost(vault, run, opener):
+    build_tree(
+        vault,
+        {
+            "alice/2026-11-03.md": OPEN_ITEM,
+            "templates/open.md.j2": f"---\ndate: {{{{ date }}}}\n---\n## Notes\n{opener}\n"
+            "{{ carry_here }}\n",
+        },
+    )
+    before = snapshot(vault)
+    result = run(vault, "new", "alice", "--no-edit", "--template", "open")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == (
+        "Error: templates/open.md.j2: the open item '@alice keep me' would not be an item in the "
+        "note it renders: it lands inside a code block or HTML comment the template never "
+        "closes; nothing written\n"
+    )
+    assert snapshot(vault) == before
+
+
+def test_a_planned_note_with_a_block_left_open_is_not_refreshed_into_it(vault, run, tmp_path):
+    """Written into the open block, the item would not count, and every refresh would add it
+    again: the refresh refuses instead, the note stays as it is, the other notes still refresh."""
+    planned = "---\ndate: 2026-11-17\n---\n## Action items\n```\nleft open\n"
+    build_tree(
+        vault,
+        {
+            "alice/2026-11-03.md": OPEN_ITEM,
+            "alice/2026-11-17.md": planned,
+            "bob/2026-11-03.md": OPEN_ITEM.replace("@alice", "@bob"),
+            "bob/2026-11-17.md": "---\ndate: 2026-11-17\n---\n## Action items\n",
+        },
+    )
+    expected = (
+        "alice/2026-11-17.md: the open item '@alice keep me' of alice/2026-11-03.md cannot be "
+        "carried here: it would land inside a code block or HTML comment this note never "
+        "closes; close it, then run again; nothing written"
+    )
+    for args in (["prep", "alice"], ["agenda", "alice", "a point"], ["prep", "alice"]):
+        result = run(vault, *args)
+        assert result.exit_code == 1 and result.stderr == f"Error: {expected}\n", args
+        assert (vault / "alice" / "2026-11-17.md").read_text() == planned
+    from ononotes.dashboard import rebuild_dashboard
+
+    lines = rebuild_dashboard(vault, tmp_path / "dash.html", None, dt.date(2026, 11, 10))
+    assert lines[:2] == [f"warning: {expected}", "refreshed carried items in bob/2026-11-17.md"]
+    assert (tmp_path / "dash.html").is_file()
+    assert (vault / "alice" / "2026-11-17.md").read_text() == planned
+    assert "- [ ] @bob keep me" in (vault / "bob" / "2026-11-17.md").read_text()
+
+
+def test_deeply_nested_front_matter_is_a_problem_not_a_crash():
+    """libyaml composes nested nodes by C recursion: 100 KB of "[[[[" used to kill the process
+    (SIGSEGV). Run in a child process, so that a regression fails this test, not the run."""
+    script = textwrap.dedent(
+        """
+        from ononotes.parse import parse_note
+        n = 100_000
+        for value in ("[" * n + "]" * n, "{a: " * n + "1" + "}" * n, "\\n" + "- " * n + "a"):
+            note, problems = parse_note(f"---\\ndate: 2026-11-03\\nx: {value}\\n---\\n", "a/x.md", "a")
+            print(note, *problems)
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.splitlines() == ["None a/x.md:2: front matter is nested too deeply"] * 3
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("me = [\n", "Error: ono.toml: invalid TOML: "),
+        ('me = "../x"\n', "Error: ono.toml: me must be a slug, not '../x'"),
+        ('person = "/etc"\n', "Error: ono.toml: person must be a slug, not '/etc'"),
+    ],
+)
+def test_a_broken_config_is_one_line_and_nothing_runs(vault, run, config, message):
+    build_tree(vault, {"ono.toml": config, "alice/2026-11-03.md": GOOD})
+    before = snapshot(vault)
+    for args in (["list"], ["check"], ["new", "alice", "--no-edit"]):
+        result = run(vault, *args)
+        assert result.exit_code == 1 and "Traceback" not in result.output, args
+        assert result.stderr.splitlines() == [result.stderr.strip()]
+        assert result.stderr.startswith(message), result.stderr
+    assert snapshot(vault) == before
+
+
+def test_small_faults_are_warnings_and_the_note_still_counts(vault, run):
+    build_tree(
+        vault,
+        {
+            "alice/2026-11-03.md": "---\ndate: 2026-11-03\nmood: 9\nstatus: maybe\n---\n"
+            "- [ ] @alice send it due:2026-02-30\n",
+            "alice/profile.md": "---\nname: Alice\nsince: never\n---\n",
+            "orphan.md": "---\ndate: 2026-11-04\n---\n",
+        },
+    )
+    check = run(vault, "check")
+    assert check.exit_code == 1
+    assert check.stdout.splitlines() == [
+        "alice/2026-11-03.md:3: mood must be a whole number from 1 to 5, not 9",
+        "alice/2026-11-03.md:4: unknown status 'maybe'; expected one of held, planned, "
+        "cancelled, rescheduled, no-show",
+        "alice/2026-11-03.md:6: due date 2026-02-30 is not a real day; it is ignored",
+        "alice/profile.md:3: since must be an ISO date, not 'never'",
+        "orphan.md:2: no person: add 'person: SLUG' to the front matter",
+    ]
+    todo = run(vault, "todo")
+    assert todo.exit_code == 0 and "@alice send it" in todo.stdout
+    assert "warning: alice/2026-11-03.md:6: due date" in todo.stderr
+    unknown = run(vault, "new", "alice", "--no-edit", "--template", "nope")
+    assert unknown.exit_code == 1 and unknown.stderr == (
+        "Error: no template named 'nope'; available: 1on1, career, first, skip-level\n"
+    )

@@ -24,19 +24,21 @@ def require_vault(root: Path) -> None:
 
 
 def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
-    """Refresh every note planned after today from the note before it (SPEC §4)."""
+    """Refresh every note planned after today from the note before it (SPEC §4). Returns a line
+    for each note refreshed and a warning for each that cannot be: one never stops the others."""
+    from .errors import OnoError
     from .workflow import refresh_planned_note
 
     vault = load_vault(root)
-    refreshed = []
+    lines = []
     for note in vault.notes:
-        if (
-            note.date > today
-            and note.effective_status(today) == "planned"
-            and refresh_planned_note(vault, note)
-        ):
-            refreshed.append(note.path)
-    return refreshed
+        if note.date > today and note.effective_status(today) == "planned":
+            try:
+                if refresh_planned_note(vault, note):
+                    lines.append(f"refreshed carried items in {note.path}")
+            except OnoError as exc:
+                lines.append(f"warning: {exc}")
+    return lines
 
 
 def rebuild_dashboard(root: Path, output: Path, markdown: Path | None, today: dt.date) -> list[str]:
@@ -46,7 +48,7 @@ def rebuild_dashboard(root: Path, output: Path, markdown: Path | None, today: dt
     """
     from .reporting import run_report
 
-    lines = [f"refreshed carried items in {path}" for path in refresh_planned_notes(root, today)]
+    lines = refresh_planned_notes(root, today)
     result = run_report([root], None, today, fmt="html", output=output)
     lines += [f"warning: {problem}" for problem in result.problems]
     if markdown is not None:

@@ -704,3 +704,110 @@ def _commit_tree(repo, tree: str, parents: list[str], commit, message: str) -> s
         stdin.write(message.encode("utf-8"))
         stdin.seek(0)
         return repo.git.commit_tree(*arguments, istream=stdin, env=env).strip()
+
+
+# -- handover: one person's notes for their new manager ------------------------------------------
+
+
+@dataclass
+class HandoverOutcome:
+    """What ``push_handover`` pushed: the commits on the new ``main``, shared history included."""
+
+    history: int = 0
+    pushed: int = 0
+
+
+def origin_url(path: Path) -> str | None:
+    """The URL, without credentials, that the repository at ``path`` shares through (its
+    origin), or None."""
+    git = _git()
+    try:
+        return display_url(git.Repo(path).remote("origin").url)
+    except (git.GitError, ValueError, OSError):
+        return None
+
+
+def push_handover(
+    remote: str,
+    files: dict[str, bytes],
+    label: str,
+    refuse: Callable[[str, bytes], str | None],
+    source: Path | None = None,
+    message: str = "ono handover",
+) -> HandoverOutcome:
+    """Push ``main`` to the empty repository ``remote``: the history of the shared repository
+    ``source`` with ``files`` added in one commit on top, or (no ``source``) one commit holding
+    just ``files``. Refuses before pushing anything when ``source`` has changes not committed, when
+    ``refuse`` objects to any file version in its history, or when ``remote`` has commits. The
+    work happens in a temporary repository: nothing local changes, and a failure pushes nothing."""
+    git = _git()
+    check_remote_url(remote)
+    outcome = HandoverOutcome()
+    with tempfile.TemporaryDirectory(prefix="ono-handover-") as temp:
+        try:
+            repo = _harden(git.Repo.init(Path(temp), initial_branch="main"))
+            if source is not None:
+                _import_shared_history(repo, source, label, refuse)
+            for name, data in files.items():
+                path = Path(temp, name)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            repo.git.add("-f", "--", *files)
+            repo.git.commit("-q", "--no-verify", "-m", message)
+            origin = git.Remote.create(repo, "origin", remote)
+            try:
+                origin.fetch()
+            except git.GitCommandError as exc:
+                raise GitError(
+                    f"cannot reach {display_url(remote)} ({_reason(exc)}); nothing was pushed"
+                ) from None
+            heads = [ref.remote_head for ref in origin.refs]
+            if heads:
+                raise UsageError(
+                    f"{display_url(remote)} already has commits (branch {', '.join(heads)}): "
+                    "ono handover needs an empty repository; nothing was pushed"
+                )
+            outcome.history = _count(repo, "HEAD")
+            result = origin.push("refs/heads/main:refs/heads/main", no_verify=True)
+            if result.error is not None or not result or any(i.flags & i.ERROR for i in result):
+                reason = _reason(result.error) if result.error is not None else "rejected"
+                raise GitError(f"cannot push to {display_url(remote)} ({reason})")
+            outcome.pushed = outcome.history
+        except (git.GitError, OSError) as exc:
+            raise GitError(
+                f"ono handover {label} failed ({_reason(exc)}); nothing was pushed"
+            ) from None
+    return outcome
+
+
+def _import_shared_history(repo, source: Path, label: str, refuse) -> None:
+    """Bring the shared repository's HEAD into ``repo`` as ``main`` (index included), after
+    checking it is clean and that ``refuse`` passes every file version it ever held."""
+    shared = open_shared(source)
+    _refuse_busy(shared, label, source)
+    pending = changed_files(shared)
+    if pending:
+        raise UsageError(
+            f"{label}/ has changes not shared yet ({', '.join(pending[:3])}): run ono sync "
+            f"{label} first, then ono handover again"
+        )
+    if not shared.head.is_valid():
+        return
+    problems, seen = [], set()
+    for sha in shared.git.rev_list("HEAD").split():
+        for item in shared.commit(sha).tree.traverse():
+            if item.type != "blob" or (item.path, item.hexsha) in seen:
+                continue
+            seen.add((item.path, item.hexsha))
+            why = refuse(item.path, item.data_stream.read())
+            if why:
+                problems.append(f"{item.path} (commit {sha[:7]}): {why}")
+    if problems:
+        raise UsageError(
+            f"not handed over: {label}'s shared history holds {'; '.join(problems[:3])}"
+            + (f" and {len(problems) - 3} more" if len(problems) > 3 else "")
+        )
+    repo.git.fetch("-q", "--no-tags", "--", shared.git_dir, "HEAD:refs/ono/import")
+    repo.git.update_ref("refs/heads/main", "refs/ono/import")
+    repo.git.update_ref("-d", "refs/ono/import")
+    repo.git.read_tree("HEAD")

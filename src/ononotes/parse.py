@@ -17,6 +17,11 @@ from .model import Note, Problem, Profile
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 10_000
+# libyaml composes nested nodes by C recursion: a few KB of "[[[[..." overflow the C stack and
+# kill the process. Each level of nesting takes at least one character, so front matter this
+# short cannot nest deep enough; longer front matter goes to the pure-Python loader, whose
+# recursion ends in a RecursionError ("nested too deeply") instead.
+NATIVE_YAML_MAX_CHARS = 2048
 LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7})(?: |$)")
 STATUSES = ("held", "planned", "cancelled", "rescheduled", "no-show")
@@ -67,9 +72,9 @@ def _yaml():
     return yaml
 
 
-def _loader_class():
+def _loader_class(native: bool = True):
     yaml = _yaml()
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if native else yaml.SafeLoader
 
     class BoundedSafeLoader(base):  # type: ignore[misc, valid-type]
         """Safe YAML with dates that are no real day kept as strings (reported later)."""
@@ -99,7 +104,7 @@ def _loader_class():
     return BoundedSafeLoader
 
 
-_LOADER = None
+_LOADERS: dict[bool, type] = {}
 
 
 def _expanded_size(node, memo: dict[int, int]) -> int:
@@ -124,11 +129,11 @@ def _expanded_size(node, memo: dict[int, int]) -> int:
 
 def load_yaml(text: str) -> Any:
     """Safe YAML that refuses documents which would expand to very many nodes."""
-    global _LOADER
     yaml = _yaml()
-    if _LOADER is None:
-        _LOADER = _loader_class()
-    loader = _LOADER(text)
+    native = len(text) <= NATIVE_YAML_MAX_CHARS
+    if native not in _LOADERS:
+        _LOADERS[native] = _loader_class(native)
+    loader = _LOADERS[native](text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from .cadence import tolerance_days
 from .carry import ACTION_ITEMS_TITLE
 from .fields import ALL_FIELDS_RE
+from .insights import GoalMentions, PersonInsights, goal_mentions, held_notes, person_insights
 from .markdown import TASK_RE
 from .model import HELD, OPEN, UNASSIGNED, Config, Item, Note, Profile
+from .reports import Window
 from .sections import (
     COMMENT_RE,
     Section,
@@ -91,6 +93,8 @@ class Brief:
     mood_change: float | None  # mean of those minus the mean of the ones before (SPEC §9)
     goals: tuple[str, ...]
     questions: tuple[str, ...]
+    insights: PersonInsights | None = None  # SPEC §9 over the held 1:1s up to today
+    goal_mentions: tuple[GoalMentions, ...] = ()  # each goal with the note lines that mention it
 
     @property
     def late_after(self) -> int:
@@ -283,13 +287,15 @@ def build_brief(
     interval: int,
     questions: Sequence[str] = (),
     private: Sequence[tuple[str, dt.date | None, str]] = (),
+    placeholders: frozenset[str] = frozenset(),
 ) -> Brief:
     """The brief for the meeting with ``person``.
 
     ``notes`` are the person's notes in (date, file name) order; ``upcoming`` is the note of the
     next meeting, if any. The meetings before it, up to today, are the history the numbers come
     from, so a note scaffolded for today is the meeting to prepare, not the last one held.
-    ``private`` are the manager's private notes about them as (path, date, text).
+    ``private`` are the manager's private notes about them as (path, date, text);
+    ``placeholders`` the templates' literal lines, for the insights (see insights.py).
     """
     history = [
         n for n in notes if n.date <= today and (upcoming is None or n.sort_key < upcoming.sort_key)
@@ -332,6 +338,10 @@ def build_brief(
         mood_change=change,
         goals=tuple(profile.goals) if profile else (),
         questions=tuple(questions),
+        insights=person_insights(history, config, Window(today), placeholders, active),
+        goal_mentions=goal_mentions(
+            profile.goals if profile else (), held_notes(history, Window(today)), placeholders
+        ),
     )
 
 
@@ -406,6 +416,43 @@ def _mood_line(brief: Brief) -> str:
     return line
 
 
+def insight_lines(brief: Brief) -> list[str]:
+    """Agenda ownership, the last growth talk and the flags (docs/insights.md)."""
+    i = brief.insights
+    if i is None or not i.held:
+        return []
+    total = i.their_points + i.my_points
+    if i.agenda_ownership is None:
+        agenda = f"agenda ownership: no agenda points in {i.held} held 1:1s"
+    else:
+        agenda = (
+            f"agenda ownership: {round(i.agenda_ownership * 100)}% theirs "
+            f"({i.their_points} of {total} points in {i.held} held 1:1s)"
+        )
+    if i.last_development is None:
+        growth = f"last development talk: none in {i.held} held 1:1s"
+    else:
+        growth = (
+            f"last development talk: {i.last_development}, {_days(i.days_since_development)} ago "
+            f"(growth talked about in {i.developed} of {i.held} 1:1s)"
+        )
+    return [agenda, growth] + [f"FLAG: {flag}" for flag in i.flags]  # mood: the Mood line
+
+
+def goal_lines(brief: Brief, goal: str) -> list[str]:
+    """How often a goal came up in the held 1:1s, and the latest line that mentions it."""
+    found = next((m for m in brief.goal_mentions if m.goal == goal), None)
+    if found is None:
+        return []
+    if not found.mentions:
+        return ["not mentioned in the held 1:1s yet"]
+    latest, count = found.mentions[-1], len(found.mentions)
+    return [
+        f"{count} mention{'' if count == 1 else 's'}, latest {latest.date}: "
+        f"{_shorten(latest.text, 80)} ({latest.source})"
+    ]
+
+
 def render_text(brief: Brief) -> str:
     """The brief for the terminal."""
     title = f"{brief.name} ({brief.person})"
@@ -437,8 +484,12 @@ def render_text(brief: Brief) -> str:
         out += [f"  {line}" if line.strip() else "" for line in brief.private.splitlines()]
     if brief.moods:
         out += ["", f"Mood: {_mood_line(brief)}"]
+    if insight_lines(brief):
+        out += ["", "Insights"] + [f"  {line}" for line in insight_lines(brief)]
     if brief.goals:
-        out += ["", "Goals"] + [f"  - {goal}" for goal in brief.goals]
+        out += ["", "Goals"]
+        for goal in brief.goals:
+            out += [f"  - {goal}"] + [f"      {line}" for line in goal_lines(brief, goal)]
     if brief.questions:
         out += ["", "Questions to ask"] + [f"  - {q}" for q in brief.questions]
     return "\n".join(out) + "\n"
@@ -482,8 +533,12 @@ def render_markdown(brief: Brief) -> str:
         out += [f"> {line}".rstrip() for line in brief.private.splitlines()]
     if brief.moods:
         out += ["", "## Mood", "", _mood_line(brief)]
+    if insight_lines(brief):
+        out += ["", "## Insights", ""] + [f"- {_md(line)}" for line in insight_lines(brief)]
     if brief.goals:
-        out += ["", "## Goals", ""] + [f"- {_md(goal)}" for goal in brief.goals]
+        out += ["", "## Goals", ""]
+        for goal in brief.goals:
+            out += [f"- {_md(goal)}"] + [f"  - {_md(line)}" for line in goal_lines(brief, goal)]
     if brief.questions:
         out += ["", "## Questions to ask", ""] + [f"- {_md(q)}" for q in brief.questions]
     return "\n".join(out) + "\n"

@@ -35,6 +35,7 @@ class ReportInput:
     me: tuple[str, ...]
     problems: tuple[Problem, ...]
     sources: tuple[str, ...]  # the vaults' names, for titles
+    placeholders: frozenset[str] = frozenset()  # the templates' literal lines (insights, §9)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,10 @@ def _namespace(vault: Vault, name: str) -> tuple[list[Note], dict[str, Profile],
 
 def combine(vaults: Sequence[Vault]) -> ReportInput:
     """One vault as it is; several rolled up, each person as ``vault/person``."""
+    from .templates import template_placeholders
+
     names = vault_names([vault.root for vault in vaults])
+    placeholders = template_placeholders(*(v.root / v.config.templates_dir for v in vaults))
     if len(vaults) == 1:
         vault = vaults[0]
         return ReportInput(
@@ -136,6 +140,7 @@ def combine(vaults: Sequence[Vault]) -> ReportInput:
             (vault.config.me,),
             tuple(vault.problems),
             tuple(names),
+            placeholders,
         )
     notes: list[Note] = []
     profiles: dict[str, Profile] = {}
@@ -146,7 +151,16 @@ def combine(vaults: Sequence[Vault]) -> ReportInput:
         profiles.update(more_profiles)
         problems += more_problems
     me = tuple(f"{name}/{vault.config.me}" for vault, name in zip(vaults, names, strict=True))
-    return ReportInput(notes, profiles, Config(), me, tuple(problems), tuple(names))
+    config = Config(  # the section names of every vault count (insights, §9)
+        their_agenda=_every(v.config.their_agenda for v in vaults),
+        my_agenda=_every(v.config.my_agenda for v in vaults),
+        growth=_every(v.config.growth for v in vaults),
+    )
+    return ReportInput(notes, profiles, config, me, tuple(problems), tuple(names), placeholders)
+
+
+def _every(names) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for group in names for name in group))
 
 
 # -- choosing -------------------------------------------------------------------------------------
@@ -194,7 +208,9 @@ def build_reports(
     notes = data.notes if person is None else [n for n in data.notes if n.person in chosen]
     cadence = actions = None
     if which in (None, "cadence"):
-        cadence = cadence_report(notes, data.profiles, data.config, window, people)
+        cadence = cadence_report(
+            notes, data.profiles, data.config, window, people, data.placeholders
+        )
     if which in (None, "actions"):
         actions = actions_report(notes, window, people, data.me)
     return cadence, actions

@@ -14,6 +14,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from .cadence import interval_days, tolerance_days
 from .model import (
@@ -29,6 +30,9 @@ from .model import (
     Problem,
     Profile,
 )
+
+if TYPE_CHECKING:
+    from .insights import PersonInsights, TeamInsights
 
 DROPPED = "dropped"
 STALE_AFTER = 3  # an open item carried this many times is stale (SPEC §5)
@@ -119,6 +123,7 @@ class CadenceRow:
     until: dt.date | None = None
     gaps: tuple[int, ...] = ()
     meetings: tuple[Meeting, ...] = ()  # held and cancelled in the window, every planned one
+    insights: PersonInsights | None = None  # SPEC §9, over the same window
 
     @property
     def allowed_gap(self) -> int:
@@ -134,6 +139,7 @@ class CadenceTeam:
     on_cadence_ratio: float | None
     planned: int = 0
     active: int = 0
+    insights: TeamInsights | None = None  # SPEC §9, every person's notes pooled
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +201,12 @@ def cadence_row(
     config: Config,
     window: Window,
     problems: list[Problem] | None = None,
+    placeholders: frozenset[str] = frozenset(),
 ) -> CadenceRow:
-    """One person's cadence from their notes in (date, file name) order (SPEC §6)."""
+    """One person's cadence from their notes in (date, file name) order (SPEC §6), with the
+    insights of SPEC §9 (``placeholders``: the templates' literal lines, see insights.py)."""
+    from .insights import person_insights  # insights builds on this module
+
     as_of = window.as_of
     cadence, interval = resolve_cadence(profile, config, problems)
     tolerance = tolerance_days(interval)
@@ -246,6 +256,7 @@ def cadence_row(
         until=until,
         gaps=gaps,
         meetings=tuple(meetings),
+        insights=person_insights(notes, config, window, placeholders, active),
     )
 
 
@@ -255,16 +266,28 @@ def cadence_report(
     config: Config,
     window: Window,
     people: Iterable[str] | None = None,
+    placeholders: frozenset[str] = frozenset(),
 ) -> CadenceReport:
-    """Every person's cadence and the team's (SPEC §6).
+    """Every person's cadence and the team's (SPEC §6), with the insights of SPEC §9.
 
-    ``people`` limits the report (default: everyone with a profile or a note).
+    ``people`` limits the report (default: everyone with a profile or a note);
+    ``placeholders`` are the templates' literal lines, which count as nothing written.
     """
+    from .insights import team_insights
+
     by_person = group_by_person(notes)
     everyone = sorted(set(people) if people is not None else set(profiles) | set(by_person))
     problems: list[Problem] = []
     rows = tuple(
-        cadence_row(slug, by_person.get(slug, ()), profiles.get(slug), config, window, problems)
+        cadence_row(
+            slug,
+            by_person.get(slug, ()),
+            profiles.get(slug),
+            config,
+            window,
+            problems,
+            placeholders,
+        )
         for slug in everyone
     )
     allowed = [(gap, row.allowed_gap) for row in rows for gap in row.gaps]
@@ -276,6 +299,7 @@ def cadence_report(
         on_cadence_ratio=ratio(sum(gap <= limit for gap, limit in allowed), len(allowed)),
         planned=sum(row.planned for row in rows),
         active=sum(row.active for row in rows),
+        insights=team_insights(row.insights for row in rows if row.insights is not None),
     )
     return CadenceReport(window, rows, team, tuple(problems))
 

@@ -67,6 +67,26 @@ def available_templates(vault_templates: Path | None) -> list[str]:
     return names
 
 
+def template_placeholders(*vault_templates: Path | None) -> frozenset[str]:
+    """The literal lines of every template the vaults can use (theirs and the packaged ones):
+    lines no Jinja tag touches, which count as nothing written in a note (SPEC §9, see
+    ``insights.placeholder_lines``). A template that cannot be read adds nothing."""
+    from .insights import placeholder_lines
+
+    texts = []
+    for folder in (*vault_templates, packaged_template_dir()):
+        if folder is None or not folder.is_dir():
+            continue
+        for path in sorted(folder.glob(f"*{TEMPLATE_SUFFIX}")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+    return placeholder_lines(texts)
+
+
 def _environment(search_path: list[Path]):
     from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import SandboxedEnvironment
@@ -99,6 +119,15 @@ def _display_path(filename: str | None, vault_root: Path | None, name: str) -> s
         except ValueError:
             pass
     return f"(packaged) templates/{path.name}"
+
+
+def template_location(name: str, vault_templates: Path | None, vault_root: Path | None) -> str:
+    """How messages name template ``name``: ``templates/NAME.md.j2`` when the vault has it, else
+    ``(packaged) templates/NAME.md.j2``."""
+    file_name = template_file_name(name)
+    if vault_templates is not None and (vault_templates / file_name).is_file():
+        return _display_path(str(vault_templates / file_name), vault_root, file_name)
+    return f"(packaged) templates/{file_name}"
 
 
 def _runtime_error_line(exc: BaseException, filename: str | None) -> int | None:
@@ -137,6 +166,14 @@ def render_template(
         raise TemplateError(exc.message or "syntax error", where, exc.lineno) from None
     try:
         text = template.render(**context)
+    except TemplateNotFound as exc:  # an include, import or extends
+        where = _display_path(template.filename, vault_root, file_name)
+        raise TemplateError(
+            f"template {exc.name!r} not found: include, import and extends see only the vault's "
+            "templates folder and the packaged templates",
+            where,
+            _runtime_error_line(exc, template.filename),
+        ) from None
     except (
         JinjaError,
         SecurityError,
@@ -156,4 +193,10 @@ def render_template(
     return text if text.endswith("\n") else text + "\n"
 
 
-__all__ = ["TemplateContext", "available_templates", "packaged_template_dir", "render_template"]
+__all__ = [
+    "TemplateContext",
+    "available_templates",
+    "packaged_template_dir",
+    "render_template",
+    "template_location",
+]

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cadence import interval_days
-from .carry import CARRY_MARKER, carry_open_items, refresh_carried
-from .errors import UsageError
+from .carry import CARRY_MARKER, CarryResult, carry_open_items, refresh_carried
+from .errors import NoteError, UsageError
 from .fields import is_slug
+from .markdown import scan
 from .model import Config, Item, Note, Problem, Profile
 from .vault import (
     CONFIG_NAME,
@@ -291,6 +292,15 @@ def new_meeting(
     if previous is not None:
         result = carry_open_items(previous.lines, previous.items, rendered)
         text, carried = result.text, result.carried_items
+        lost = lost_items(result)
+        if lost:
+            from .errors import TemplateError
+
+            raise TemplateError(
+                f"the open item {lost!r} would not be an item in the note it renders: it lands "
+                "inside a code block or HTML comment the template never closes; nothing written",
+                source,
+            )
     else:
         text, carried = _drop_marker(rendered), []
     folder = person_folder(root, config, slug)
@@ -323,6 +333,17 @@ def new_meeting(
         f"ono new {slug} {when}",
     )
     return outcome
+
+
+def lost_items(result: CarryResult) -> str | None:
+    """The text of the first carried item that does not come out as an open item of the new
+    text (it landed in a code block or HTML comment left open), else None (SPEC §4's
+    invariant: every carried key is there, open)."""
+    present = {item.key for item in scan(result.text.split("\n")).items if item.is_open}
+    for block in result.blocks:
+        if any(key not in present for key in block.keys):
+            return block.item.text
+    return None
 
 
 def as_meeting(
@@ -433,6 +454,14 @@ def refresh_planned_note(vault: Vault, planned: Note) -> list[str]:
     result = refresh_carried(source.lines, source.items, text)
     if result is None or result.text == text:
         return []
+    lost = lost_items(result)
+    if lost:  # written anyway, it would be added again on every refresh
+        raise NoteError(
+            f"the open item {lost!r} of {source.path} cannot be carried here: it would land "
+            "inside a code block or HTML comment this note never closes; close it, then run "
+            "again; nothing written",
+            planned.path,
+        )
     replace_file(vault.root, path, result.text, original)
     return result.carried_items or ["(finished items removed)"]
 

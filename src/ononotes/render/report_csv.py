@@ -1,6 +1,6 @@
 """Reports as CSV (stdlib ``csv``): one row per person, or with ``--items`` one row per item.
 
-Columns are the JSON keys of SPEC §8. With both reports, a person's row holds the cadence
+Columns are the JSON keys of SPEC §8, then the insights of SPEC §9. With both reports, a person's row holds the cadence
 columns, then the follow-through counters prefixed ``items_`` (``follow_through`` and
 ``median_days_to_close`` keep their names). Booleans are ``true``/``false``, nothing is empty.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from ..reports import ActionsReport, CadenceReport
 from .report_json import (
-    CADENCE_PERSON_KEYS,
+    CADENCE_PERSON_COLUMNS,
     COUNTER_KEYS,
     ITEM_KEYS,
     cadence_person_dict,
@@ -53,7 +53,7 @@ def render_csv(
         return _table(list(ITEM_KEYS), [item_dict(item) for item in actions.items])
     if cadence is not None and actions is not None:
         counters = {row.name: counters_dict(None, row) for row in actions.people}
-        header = list(CADENCE_PERSON_KEYS) + [_prefixed(key) for key in COUNTER_KEYS]
+        header = list(CADENCE_PERSON_COLUMNS) + [_prefixed(key) for key in COUNTER_KEYS]
         rows = []
         for row in cadence.people:
             merged = cadence_person_dict(row)
@@ -62,7 +62,9 @@ def render_csv(
             rows.append(merged)
         return _table(header, rows)
     if cadence is not None:
-        return _table(list(CADENCE_PERSON_KEYS), [cadence_person_dict(r) for r in cadence.people])
+        return _table(
+            list(CADENCE_PERSON_COLUMNS), [cadence_person_dict(r) for r in cadence.people]
+        )
     if actions is not None:
         rows = [counters_dict("person", row) for row in actions.people]
         return _table(["person", *COUNTER_KEYS], rows)

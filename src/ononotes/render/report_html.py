@@ -319,6 +319,152 @@ def moods(report: CadenceReport, scale: Scale) -> list[dict]:
     return charts
 
 
+STRIP_SLOTS = 12  # the insight strips show the last 12 held 1:1s
+SLOT = 14
+STRIP_HEIGHT = 36
+
+
+def _slots(meetings) -> tuple[list, float]:
+    """The last STRIP_SLOTS meetings, and the x offset that right-aligns them."""
+    shown = list(meetings)[-STRIP_SLOTS:]
+    return shown, 4 + (STRIP_SLOTS - len(shown)) * SLOT
+
+
+def ownership_strip(name: str, insights) -> dict:
+    """One column per held 1:1: the height is the share of its agenda points that were theirs;
+    a column under the 30% line is drawn as low."""
+    from ..insights import LOW_OWNERSHIP
+
+    shown, left = _slots(insights.meetings)
+    top, bottom = 4, STRIP_HEIGHT - 4
+    cols, words = [], []
+    for index, meeting in enumerate(shown):
+        x = round(left + index * SLOT + 2, 1)
+        share = meeting.ownership
+        total = meeting.their_points + meeting.my_points
+        if share is None:
+            title = f"{meeting.date}: no agenda points"
+            cols.append({"x": x, "y": bottom - 2, "h": 2, "kind": "none", "title": title})
+        else:
+            h = max(round(share * (bottom - top), 1), 1.5)
+            title = (
+                f"{meeting.date}: {meeting.their_points} of {total} points theirs ({pct(share)})"
+            )
+            kind = "low" if share < LOW_OWNERSHIP else "ok"
+            cols.append({"x": x, "y": round(bottom - h, 1), "h": h, "kind": kind, "title": title})
+        words.append(title)
+    line_y = round(bottom - LOW_OWNERSHIP * (bottom - top), 1)
+    aria = f"{name}: their share of the agenda, 1:1 by 1:1: " + ("; ".join(words) or "none")
+    return {"cols": cols, "line_y": line_y, "aria": aria, "width": 8 + STRIP_SLOTS * SLOT}
+
+
+def development_strip(name: str, insights) -> dict:
+    """One square per held 1:1: filled when its growth section has something written."""
+    shown, left = _slots(insights.meetings)
+    cells = []
+    for index, meeting in enumerate(shown):
+        said = "growth talked about" if meeting.development else "no growth talk"
+        cells.append(
+            {
+                "x": round(left + index * SLOT + 1.5, 1),
+                "kind": "yes" if meeting.development else "no",
+                "title": f"{meeting.date}: {said}",
+            }
+        )
+    aria = f"{name}: growth talk, 1:1 by 1:1: " + (
+        "; ".join(c["title"] for c in cells) or "no held 1:1s"
+    )
+    return {"cells": cells, "aria": aria, "width": 8 + STRIP_SLOTS * SLOT}
+
+
+def mood_sparkline(name: str, insights) -> dict:
+    """The moods of the held 1:1s as a line, the last four (mood_recent) shaded."""
+    from ..insights import MOOD_WINDOW
+
+    shown, left = _slots(insights.moods)
+    top, bottom = 5, STRIP_HEIGHT - 5
+
+    def y(mood: int) -> float:
+        return round(top + (5 - mood) / 4 * (bottom - top), 1)
+
+    dots = [
+        {
+            "x": round(left + index * SLOT + SLOT / 2, 1),
+            "y": y(m.mood),
+            "title": f"{m.date}: mood {m.mood}",
+        }
+        for index, m in enumerate(shown)
+    ]
+    recent = min(MOOD_WINDOW, len(dots))
+    shade_x = round(left + (len(dots) - recent) * SLOT, 1)
+    summary = f"{name}: mood " + (", ".join(str(m.mood) for m in shown) or "not recorded")
+    if insights.mood_recent is not None:
+        summary += f"; mean of the last {recent} {insights.mood_recent:.1f}"
+    if insights.mood_change is not None:
+        summary += f", {insights.mood_change:+.1f} against the {MOOD_WINDOW} before"
+    return {
+        "dots": dots,
+        "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "shade_x": shade_x,
+        "shade_w": round(recent * SLOT, 1),
+        "aria": summary,
+        "width": 8 + STRIP_SLOTS * SLOT,
+    }
+
+
+FLAG_BADGES = (
+    ("low_ownership", "LOW AGENDA SHARE"),
+    ("development_stale", "NO GROWTH TALK"),
+    ("mood_drop", "MOOD DROP"),
+)
+
+
+def insight_rows(report: CadenceReport) -> list[dict]:
+    """Each person's insights as the dashboard draws them (docs/insights.md)."""
+    rows = []
+    for row in report.people:
+        i = row.insights
+        if i is None:
+            continue
+        flags = [label for attribute, label in FLAG_BADGES if getattr(i, attribute)]
+        if i.last_development is None:
+            last = "never" if i.held else "–"
+        else:
+            last = f"{i.last_development}, {plural(i.days_since_development, 'day')} ago"
+        rows.append(
+            {
+                "person": row.person,
+                "name": row.name,
+                "insights": i,
+                "ownership": ownership_strip(row.name, i),
+                "development": development_strip(row.name, i),
+                "mood": mood_sparkline(row.name, i),
+                "last_development": last,
+                "badges": flags,
+                "flags": i.flags,
+                "inactive": not row.active,
+            }
+        )
+    return rows
+
+
+def insight_limits() -> dict:
+    """The flags' thresholds, as the dashboard explains them (docs/insights.md)."""
+    from ..insights import DEVELOPMENT_STALE_DAYS, LOW_OWNERSHIP, LOW_STREAK, MOOD_DROP
+
+    return {
+        "low": pct(LOW_OWNERSHIP),
+        "streak": LOW_STREAK,
+        "days": DEVELOPMENT_STALE_DAYS,
+        "drop": f"{abs(MOOD_DROP):g}",
+        "slots": STRIP_SLOTS,
+    }
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.1f}".replace("-", "−")
+
+
 def card(label: str, value, note: str, alert: bool = False) -> dict:
     return {"label": label, "value": value, "note": note, "alert": alert}
 
@@ -354,6 +500,30 @@ def view(cadence: CadenceReport | None, actions: ActionsReport | None, title: st
         timeline_view = timeline(cadence)
         context["timeline"] = timeline_view
         context["moods"] = moods(cadence, Scale(timeline_view["start"], timeline_view["end"]))
+        context["insights"] = insight_rows(cadence)
+        context["limits"] = insight_limits()
+        context["team_insights"] = team.insights
+        context["signed"] = _signed
+        flagged = [r["name"] for r in context["insights"] if r["flags"]]
+        if team.insights is not None:
+            context["cards"] += [
+                card(
+                    "agenda ownership",
+                    pct(team.insights.agenda_ownership),
+                    "their points of all agenda points",
+                ),
+                card(
+                    "growth talked about",
+                    pct(team.insights.development_coverage),
+                    "of held 1:1s",
+                ),
+                card(
+                    "cancelled 1:1s",
+                    pct(team.insights.cancellation_rate),
+                    "cancelled ÷ (held + cancelled)",
+                ),
+                card("people flagged", len(flagged), ", ".join(flagged) or "none", bool(flagged)),
+            ]
     if actions is not None:
         team = actions.team
         context["cards"] += [

@@ -30,6 +30,19 @@ CADENCE_PERSON_KEYS = (
     "active",
 )
 CADENCE_TEAM_KEYS = ("people", "overdue", "held", "cancelled", "on_cadence_ratio")
+# SPEC §9: the insights join each person's cadence row, and three of them the team row
+INSIGHT_KEYS = (
+    "their_points",
+    "my_points",
+    "agenda_ownership",
+    "development_coverage",
+    "last_development",
+    "cancellation_rate",
+    "mood_recent",
+    "mood_change",
+)
+TEAM_INSIGHT_KEYS = ("agenda_ownership", "development_coverage", "cancellation_rate")
+CADENCE_PERSON_COLUMNS = CADENCE_PERSON_KEYS + INSIGHT_KEYS
 COUNTER_KEYS = (
     "created",
     "done",
@@ -72,8 +85,15 @@ def window_dict(window: Window) -> dict[str, Any]:
     return {"as_of": plain(window.as_of), "since": plain(window.since), "until": plain(window.end)}
 
 
+def _insights(insights: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The insight keys of a row (null when the row was built without them)."""
+    if insights is None:
+        return dict.fromkeys(keys)
+    return _pick(insights, keys)
+
+
 def cadence_person_dict(row: CadenceRow) -> dict[str, Any]:
-    return _pick(row, CADENCE_PERSON_KEYS)
+    return _pick(row, CADENCE_PERSON_KEYS) | _insights(row.insights, INSIGHT_KEYS)
 
 
 def counters_dict(label: str | None, row: FollowThrough) -> dict[str, Any]:
@@ -88,7 +108,8 @@ def item_dict(item: ActionItem) -> dict[str, Any]:
 def cadence_dict(report: CadenceReport) -> dict[str, Any]:
     return window_dict(report.window) | {
         "people": [cadence_person_dict(row) for row in report.people],
-        "team": _pick(report.team, CADENCE_TEAM_KEYS),
+        "team": _pick(report.team, CADENCE_TEAM_KEYS)
+        | _insights(report.team.insights, TEAM_INSIGHT_KEYS),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
-from .report_table import day, number, percent, window_words
+from .report_table import day, number, one_decimal, percent, signed, window_words
 
 
 def escape(text: str, in_table: bool = False) -> str:
@@ -75,6 +75,63 @@ def _cadence(report: CadenceReport) -> list[str]:
     return lines
 
 
+def _insights(report: CadenceReport) -> list[str]:
+    """SPEC §9 per person and for the team, then the flags (docs/insights.md)."""
+    rows = [row for row in report.people if row.insights is not None]
+    if not rows:
+        return []
+    lines = [
+        "## Insights",
+        "",
+        f"Held 1:1s {window_words(report.window)}. Agenda ownership = their points ÷ all agenda "
+        "points; growth = share of held 1:1s whose growth section has something written; mood = "
+        "mean of the last 4 held 1:1s with a mood, and the change against the 4 before.",
+        "",
+    ]
+    body = [
+        (
+            row.name if row.name == row.person else f"{row.name} ({row.person})",
+            f"{percent(i.agenda_ownership)} ({i.their_points} of {i.their_points + i.my_points})",
+            percent(i.development_coverage),
+            day(i.last_development),
+            percent(i.cancellation_rate),
+            one_decimal(i.mood_recent),
+            signed(i.mood_change),
+        )
+        for row in rows
+        for i in (row.insights,)
+    ]
+    team = report.team.insights
+    if team is not None:
+        body.append(
+            (
+                "**Team**",
+                f"{percent(team.agenda_ownership)} ({team.their_points} of "
+                f"{team.their_points + team.my_points})",
+                percent(team.development_coverage),
+                "",
+                percent(team.cancellation_rate),
+                "",
+                "",
+            )
+        )
+    header = (
+        "Person",
+        "Agenda ownership",
+        "Growth talked about",
+        "Last growth talk",
+        "Cancelled",
+        "Mood (last 4)",
+        "Change",
+    )
+    lines += table(header, body, (False, True, True, False, True, True, True))
+    flags = [(row, flag) for row in rows for flag in row.insights.flags]
+    if flags:
+        lines += ["", "**Flags:**", ""]
+        lines += [f"- {escape(row.name)}: {flag}" for row, flag in flags]
+    return lines
+
+
 def _counters(label: str, rows: Sequence[FollowThrough], me: Sequence[str] = ()) -> list[str]:
     header = (
         label,
@@ -141,6 +198,7 @@ def render_md(
     lines = [heading, "", f"As of {day(as_of)}.", ""]
     if cadence is not None:
         lines += _cadence(cadence) + [""]
+        lines += _insights(cadence) + [""]
     if actions is not None:
         lines += _actions(actions, items) + [""]
     return "\n".join(lines).rstrip("\n") + "\n"

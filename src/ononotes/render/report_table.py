@@ -108,7 +108,76 @@ def render_cadence_table(report: CadenceReport, color: bool = False) -> str:
             f"({row.cadence}, due {day(row.next_due)})"
         )
         lines += [paint(line, RED, color) for line in wrap(text, "  ")]
+    lines += _insights(report, color)
     return "\n".join(lines) + "\n"
+
+
+def signed(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.1f}"
+
+
+def one_decimal(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def _insights(report: CadenceReport, color: bool) -> list[str]:
+    """The insights of SPEC §9 under the cadence table, and the people they flag."""
+    rows, styles = [], []
+    for row in report.people:
+        i = row.insights
+        if i is None:
+            continue
+        rows.append(
+            (
+                row.person,
+                str(i.their_points),
+                str(i.my_points),
+                percent(i.agenda_ownership),
+                percent(i.development_coverage),
+                day(i.last_development),
+                percent(i.cancellation_rate),
+                one_decimal(i.mood_recent),
+                signed(i.mood_change),
+            )
+        )
+        styles.append(YELLOW if i.flags else None)
+    if not rows:
+        return []
+    lines = ["", paint("Insights", BOLD, color)]
+    lines += wrap(
+        "agenda = their points / all points; growth = held 1:1s with a growth section written; "
+        "mood = mean of the last 4, and the change against the 4 before"
+    )
+    lines.append("")
+    header = (
+        "PERSON",
+        "THEIRS",
+        "MINE",
+        "AGENDA",
+        "GROWTH",
+        "LAST GROWTH",
+        "CXL",
+        "MOOD",
+        "CHANGE",
+    )
+    right = (False, True, True, True, True, False, True, True, True)
+    lines += grid(header, rows, right, styles, color)
+    team = report.team.insights
+    if team is not None:
+        lines.append("")
+        lines += wrap(
+            f"team: {percent(team.agenda_ownership)} of agenda points theirs "
+            f"({team.their_points} of {team.their_points + team.my_points}), growth talked about "
+            f"in {percent(team.development_coverage)} of held 1:1s, "
+            f"{percent(team.cancellation_rate)} cancelled",
+            "  ",
+        )
+    for row in report.people:
+        for flag in row.insights.flags if row.insights else ():
+            lines += [
+                paint(line, YELLOW, color) for line in wrap(f"flag: {row.person}: {flag}", "  ")
+            ]
+    return lines
 
 
 def _counter_rows(rows: Sequence[FollowThrough]) -> list[tuple[str, ...]]:

@@ -1,0 +1,33 @@
+"""The review digest as one self-contained HTML page: inline CSS, no script, autoescaped.
+
+Every line links to its note; ``link`` turns a note's path (relative to the vault) into the
+address the page should use (the command makes them relative to the page, or absolute).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..review import Review, period
+
+TEMPLATE = "review.html.j2"
+
+
+def render_review_html(review: Review, link: Callable[[str], str] = lambda path: path) -> str:
+    """The digest as an HTML document (a string)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    def href(source: str) -> str:
+        return link(source.rpartition(":")[0])
+
+    return env.get_template(TEMPLATE).render(review=review, period=period(review), href=href)
