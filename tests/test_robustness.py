@@ -4,6 +4,7 @@ no traceback, nothing written."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import subprocess
@@ -350,6 +351,9 @@ def test_small_faults_are_warnings_and_the_note_still_counts(vault, run):
     ]
     todo = run(vault, "todo")
     assert todo.exit_code == 0 and "@alice send it" in todo.stdout
+    cadence = json.loads(run(vault, "report", "cadence", "--format", "json").stdout)
+    [alice] = [row for row in cadence["people"] if row["person"] == "alice"]
+    assert (alice["held"], alice["cancelled"], alice["planned"]) == (0, 0, 0)
     assert "warning: alice/2026-11-03.md:6: due date" in todo.stderr
     unknown = run(vault, "new", "alice", "--no-edit", "--template", "nope")
     assert unknown.exit_code == 1 and unknown.stderr == (

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 2  # bump when what is stored, or how notes are parsed, changes
+FORMAT = 3  # bump when what is stored, or how notes are parsed, changes
 Stamp = tuple[int, int, int, int]
 
 

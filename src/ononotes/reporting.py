@@ -216,6 +216,131 @@ def build_reports(
     return cadence, actions
 
 
+# -- one vault, person by person, through the cache ----------------------------------------------
+
+
+NEEDS_ITEMS = ("table", "json", "md", "html")  # the formats that list items, not only counts
+
+
+def cached_reports(
+    root: Path,
+    window: Window,
+    which: str | None,
+    person: str | None,
+    with_items: bool,
+    progress: bool = False,
+) -> tuple[CadenceReport | None, ActionsReport | None, tuple[Problem, ...]]:
+    """``build_reports`` for one vault, reusing each person's results while none of their files
+    changed: the answer is the same, but a warm report decodes no note at all.
+
+    A person's result is keyed by their notes' and profile's stamps, the window, the config,
+    the templates' placeholder lines and the code's version; items are stored apart from the
+    counters and loaded only when ``with_items``.
+    """
+    import hashlib
+
+    from . import __version__
+    from .cache import FORMAT
+    from .reports import assemble_actions, assemble_cadence, cadence_row, person_actions
+    from .templates import template_placeholders
+    from .vault import index_vault
+
+    index = index_vault(root, progress=_progress_bar if progress else None)
+    config = index.config
+    notes_of: dict[str, list[str]] = {}
+    profile_of: dict[str, str] = {}
+    flagged: list[str] = []
+    for path, (_, kind, owner) in index.rows.items():
+        if kind.endswith("+"):
+            flagged.append(path)
+        base = kind.rstrip("+")
+        if base == "note":
+            notes_of.setdefault(owner, []).append(path)
+        elif base == "profile":
+            profile_of[owner] = path
+    decoded = index.decode(sorted(set(flagged) | set(profile_of.values())))
+    problems = [problem for path in sorted(flagged) for problem in decoded[path][2]]
+    profiles = {slug: decoded[path][1] for slug, path in profile_of.items()}
+    people = select_people(sorted(set(profiles) | set(notes_of)), person)
+    placeholders = template_placeholders(root / config.templates_dir)
+    base = repr((FORMAT, __version__, window, config, sorted(placeholders)))
+    parts = [
+        p
+        for p, wanted in (("cadence", which != "actions"), ("actions", which != "cadence"))
+        if wanted
+    ]
+    if "actions" in parts and with_items:
+        parts.append("items")
+
+    def key(slug: str) -> str:
+        stamps = sorted((path, index.rows[path][0]) for path in notes_of.get(slug, ()))
+        profile = profile_of.get(slug)
+        signature = (base, slug, stamps, profile, index.rows[profile][0] if profile else None)
+        return hashlib.sha256(repr(signature).encode()).hexdigest()
+
+    keys = {slug: key(slug) for slug in people}
+    wanted = {f"{part}:{slug}": keys[slug] for part in parts for slug in people}
+    cache = index.cache
+    found = cache.results(wanted) if cache is not None else {}
+    fresh = []
+    for slug in people:
+        if all(f"{part}:{slug}" in found for part in parts):
+            continue
+        paths = notes_of.get(slug, [])
+        notes = sorted(
+            (record for _, record, _ in index.decode(paths).values()), key=lambda n: n.sort_key
+        )
+        row_problems: list[Problem] = []
+        row = cadence_row(
+            slug, notes, profiles.get(slug), config, window, row_problems, placeholders
+        )
+        actions = person_actions(slug, notes, window)
+        computed = {
+            "cadence": (row, tuple(row_problems)),
+            "actions": dataclasses.replace(actions, items=()),
+            "items": actions.items,
+        }
+        for part in parts:
+            found[f"{part}:{slug}"] = computed[part]
+            fresh.append((f"{part}:{slug}", keys[slug], computed[part]))
+    if cache is not None:
+        cache.store_results(fresh)
+        cache.close()
+    cadence = actions = None
+    if "cadence" in parts:
+        rows = [found[f"cadence:{slug}"] for slug in people]
+        cadence = assemble_cadence(
+            window, [row for row, _ in rows], [p for _, ps in rows for p in ps]
+        )
+    if "actions" in parts:
+        results = [found[f"actions:{slug}"] for slug in people]
+        if with_items:
+            results = [dataclasses.replace(r, items=found[f"items:{r.person}"]) for r in results]
+        actions = assemble_actions(window, results, (config.me,))
+    return cadence, actions, tuple(problems)
+
+
+def _progress_bar(total: int):
+    """A progress bar on stderr while more than PROGRESS_THRESHOLD files are parsed."""
+    if total <= PROGRESS_THRESHOLD:
+        return None
+    import sys
+
+    import click
+
+    bar = click.progressbar(length=total, label="reading notes", file=sys.stderr)
+    bar.__enter__()
+    done = [0]
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        done[0] += count
+        if done[0] >= total:
+            bar.__exit__(None, None, None)
+
+    return advance
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 
@@ -272,12 +397,19 @@ def run_report(
         raise UsageError("--items lists action items: use `ono report actions --items`")
     window = make_window(today, as_of, since, until)
     roots = list(dict.fromkeys(Path(root).resolve() for root in roots))  # each vault once
-    data = combine(read_vaults(roots, progress))
-    cadence, actions = build_reports(data, window, which, person)
-    problems = data.problems + (cadence.problems if cadence else ())
-    text = render(
-        fmt or "table", cadence, actions, color=color, items=items, title=", ".join(data.sources)
-    )
+    fmt = fmt or "table"
+    if len(roots) == 1:
+        with_items = items or fmt in NEEDS_ITEMS
+        cadence, actions, read_problems = cached_reports(
+            roots[0], window, which, person, with_items, progress
+        )
+        title = vault_names(roots)[0]
+    else:
+        data = combine(read_vaults(roots, progress))
+        cadence, actions = build_reports(data, window, which, person)
+        read_problems, title = data.problems, ", ".join(data.sources)
+    problems = read_problems + (cadence.problems if cadence else ())
+    text = render(fmt, cadence, actions, color=color, items=items, title=title)
     if output is None:
         return ReportResult(text, problems)
     return ReportResult(text, problems, write_atomically(Path(output), text))

@@ -273,12 +273,10 @@ def cadence_report(
     ``people`` limits the report (default: everyone with a profile or a note);
     ``placeholders`` are the templates' literal lines, which count as nothing written.
     """
-    from .insights import team_insights
-
     by_person = group_by_person(notes)
     everyone = sorted(set(people) if people is not None else set(profiles) | set(by_person))
     problems: list[Problem] = []
-    rows = tuple(
+    rows = [
         cadence_row(
             slug,
             by_person.get(slug, ()),
@@ -289,7 +287,17 @@ def cadence_report(
             placeholders,
         )
         for slug in everyone
-    )
+    ]
+    return assemble_cadence(window, rows, problems)
+
+
+def assemble_cadence(
+    window: Window, rows: Sequence[CadenceRow], problems: Sequence[Problem] = ()
+) -> CadenceReport:
+    """The cadence report from each person's row: the team row pools them."""
+    from .insights import team_insights
+
+    rows = tuple(rows)
     allowed = [(gap, row.allowed_gap) for row in rows for gap in row.gaps]
     team = CadenceTeam(
         people=len(rows),
@@ -459,30 +467,93 @@ def follow_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[Act
     return [chain.finish(as_of) for chain in chains]
 
 
-def count(name: str, items: Sequence[ActionItem]) -> FollowThrough:
-    """The SPEC §5 counters over ``items``."""
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The SPEC §5 counters in a form that adds up across people and owners."""
+
+    created: int = 0
+    done: int = 0
+    open: int = 0
+    dropped: int = 0
+    cancelled: int = 0
+    stale: int = 0
+    overdue: int = 0
+    closing: tuple[int, ...] = ()  # days to close of each done item
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.created + other.created,
+            self.done + other.done,
+            self.open + other.open,
+            self.dropped + other.dropped,
+            self.cancelled + other.cancelled,
+            self.stale + other.stale,
+            self.overdue + other.overdue,
+            self.closing + other.closing,
+        )
+
+    def row(self, name: str) -> FollowThrough:
+        return FollowThrough(
+            name=name,
+            created=self.created,
+            done=self.done,
+            open=self.open,
+            dropped=self.dropped,
+            cancelled=self.cancelled,
+            follow_through=ratio(self.done, self.done + self.dropped + self.open),
+            median_days_to_close=median(self.closing),
+            stale=self.stale,
+            overdue=self.overdue,
+        )
+
+
+def tally(items: Iterable[ActionItem]) -> Tally:
+    """The counters over ``items``."""
     states = {DONE: 0, OPEN: 0, DROPPED: 0, CANCELLED: 0}
     closing: list[int] = []
-    stale = overdue = 0
+    stale = overdue = created = 0
     for item in items:
+        created += 1
         states[item.state] += 1
         if item.days_to_close is not None:
             closing.append(item.days_to_close)
         stale += item.stale
         overdue += item.overdue
-    done, still_open, dropped = states[DONE], states[OPEN], states[DROPPED]
-    return FollowThrough(
-        name=name,
-        created=len(items),
-        done=done,
-        open=still_open,
-        dropped=dropped,
-        cancelled=states[CANCELLED],
-        follow_through=ratio(done, done + dropped + still_open),
-        median_days_to_close=median(closing),
-        stale=stale,
-        overdue=overdue,
+    return Tally(
+        created,
+        states[DONE],
+        states[OPEN],
+        states[DROPPED],
+        states[CANCELLED],
+        stale,
+        overdue,
+        tuple(closing),
     )
+
+
+def count(name: str, items: Sequence[ActionItem]) -> FollowThrough:
+    """The SPEC §5 counters over ``items``."""
+    return tally(items).row(name)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonActions:
+    """One person's follow-through: their counters, per owner too, and (when wanted) items."""
+
+    person: str
+    tally: Tally
+    owners: tuple[tuple[str, Tally], ...]
+    items: tuple[ActionItem, ...] = ()
+
+
+def person_actions(person: str, notes: Sequence[Note], window: Window) -> PersonActions:
+    """One person's items created in the window, and their counters (SPEC §5)."""
+    mine = [item for item in follow_items(person, notes, window.as_of) if item.created in window]
+    by_owner: dict[str, list[ActionItem]] = {}
+    for item in mine:
+        by_owner.setdefault(item.owner, []).append(item)
+    owners = tuple((owner, tally(items)) for owner, items in by_owner.items())
+    return PersonActions(person, tally(mine), owners, tuple(mine))
 
 
 def _owner_order(owner: str) -> tuple[bool, str]:
@@ -502,20 +573,26 @@ def actions_report(
     """
     by_person = group_by_person(notes)
     everyone = sorted(set(people) | set(by_person))
-    items: list[ActionItem] = []
-    rows = []
-    for slug in everyone:
-        mine = [
-            item
-            for item in follow_items(slug, by_person.get(slug, ()), window.as_of)
-            if item.created in window
-        ]
-        items.extend(mine)
-        rows.append(count(slug, mine))
-    by_owner: dict[str, list[ActionItem]] = {}
-    for item in items:
-        by_owner.setdefault(item.owner, []).append(item)
-    owners = tuple(count(owner, by_owner[owner]) for owner in sorted(by_owner, key=_owner_order))
+    results = [person_actions(slug, by_person.get(slug, ()), window) for slug in everyone]
+    return assemble_actions(window, results, me)
+
+
+def assemble_actions(
+    window: Window, results: Sequence[PersonActions], me: Iterable[str] = ()
+) -> ActionsReport:
+    """The actions report from each person's results: owners and the team add them up."""
+    owners: dict[str, Tally] = {}
+    for result in results:
+        for owner, counted in result.owners:
+            owners[owner] = owners.get(owner, Tally()) + counted
+    team = Tally()
+    for result in results:
+        team = team + result.tally
     return ActionsReport(
-        window, tuple(rows), owners, count("team", items), tuple(items), tuple(sorted(set(me)))
+        window,
+        tuple(result.tally.row(result.person) for result in results),
+        tuple(owners[owner].row(owner) for owner in sorted(owners, key=_owner_order)),
+        team.row("team"),
+        tuple(item for result in results for item in result.items),
+        tuple(sorted(set(me))),
     )

@@ -242,7 +242,7 @@ def _record_person(kind: str | None, record) -> str | None:
     return None
 
 
-def _parse_rows(root: Path, config: Config, entries: list[FileEntry]) -> list[tuple]:
+def _parse_rows(root: Path, config: Config, entries: list[FileEntry], progress=None) -> list[tuple]:
     """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry."""
     import pickle
 
@@ -253,7 +253,11 @@ def _parse_rows(root: Path, config: Config, entries: list[FileEntry]) -> list[tu
         kind, record, problems = read_file(root, Path(entry.path), config)
         payload = pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
         stamp = stamp_text(entry.stamp) if entry.stamp else ""
-        rows.append((entry.rel, stamp, kind or "", _record_person(kind, record), payload))
+        # the kind ends with "+" when the file has problems: callers find them without decoding
+        marked = (kind or "") + ("+" if problems else "")
+        rows.append((entry.rel, stamp, marked, _record_person(kind, record), payload))
+        if progress is not None:
+            progress(1)
     return rows
 
 
@@ -261,11 +265,12 @@ def _parse_rows_job(job: tuple[Path, Config, list[FileEntry]]) -> list[tuple]:
     return _parse_rows(*job)
 
 
-def parse_files(root: Path, config: Config, entries: list[FileEntry]) -> list[tuple]:
-    """``_parse_rows`` over every entry, on every core when there are many."""
+def parse_files(root: Path, config: Config, entries: list[FileEntry], progress=None) -> list[tuple]:
+    """``_parse_rows`` over every entry, on every core when there are many; ``progress`` is
+    told how many files were parsed as they are."""
     workers = min(os.cpu_count() or 1, 4)
     if len(entries) < PARALLEL_FROM or workers < 2:
-        return _parse_rows(root, config, entries)
+        return _parse_rows(root, config, entries, progress)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -277,6 +282,8 @@ def parse_files(root: Path, config: Config, entries: list[FileEntry]) -> list[tu
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for chunk in pool.map(_parse_rows_job, jobs):
             rows.extend(chunk)
+            if progress is not None:
+                progress(len(chunk))
     return rows
 
 
@@ -313,8 +320,12 @@ class VaultIndex:
         return found
 
 
-def index_vault(root: Path, config: Config | None = None, use_cache: bool = True) -> VaultIndex:
-    """Stat every file, parse those the cache does not know as they are now, store them."""
+def index_vault(
+    root: Path, config: Config | None = None, use_cache: bool = True, progress=None
+) -> VaultIndex:
+    """Stat every file, parse those the cache does not know as they are now, store them.
+    ``progress``, when given, is called with the number of files to parse, then a callback for
+    the parsing to report to."""
     import pickle
 
     from .cache import ParseCache, stamp_text
@@ -331,7 +342,8 @@ def index_vault(root: Path, config: Config | None = None, use_cache: bool = True
             rows[entry.rel] = row
         else:
             stale.append(entry)
-    parsed = parse_files(root, config, stale)
+    report = progress(len(stale)) if progress is not None and stale else None
+    parsed = parse_files(root, config, stale, report)
     fresh = {}
     for rel, stamp, kind, person, payload in parsed:
         rows[rel] = (stamp, kind, person)
@@ -356,7 +368,7 @@ def load_vault(
     wanted = [
         path
         for path, (_, kind, owner) in index.rows.items()
-        if person is None or kind != "note" or owner == person
+        if person is None or kind.rstrip("+") != "note" or owner == person
     ]
     vault = Vault(root, index.config)
     decoded = index.decode(wanted)
