@@ -101,7 +101,9 @@ def main() -> None:
     print(f"machine: {machine()}")
     count = make_vault(big, args.people, args.weeks, seed=1)
     make_vault(small, 1, 10, seed=1)
-    print(f"vaults: {count} notes ({args.people} people x {args.weeks} weeks), and 10 notes; in {work}\n")
+    print(
+        f"vaults: {count} notes ({args.people} people x {args.weeks} weeks), and 10 notes; in {work}\n"
+    )
     env = {**os.environ, "ONO_TODAY": TODAY, "ONO_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     env.pop("ONO_VAULT", None)
 
@@ -123,13 +125,32 @@ def main() -> None:
     report = [ono, "--vault", str(big), "report", "actions", "--format", "csv"]
     new = ["new", "person-000", "--no-edit"]
     print("baselines")
-    ripgrep = measure("rg --count-matches '\\[.\\]' (read every file)", [rg, "--count-matches", r"\[.\]", str(big)], env, args.runs)
-    click = measure("python -c 'import click'", [sys.executable, "-c", "import click"], env, args.runs)
+    ripgrep = measure(
+        "rg --count-matches '\\[.\\]' (read every file)",
+        [rg, "--count-matches", r"\[.\]", str(big)],
+        env,
+        args.runs,
+    )
+    click = measure(
+        "python -c 'import click'", [sys.executable, "-c", "import click"], env, args.runs
+    )
     print("ono")
     help_ = measure("ono --help", [ono, "--help"], env, args.runs)
     version = measure("ono --version", [ono, "--version"], env, args.runs)
-    new_small = measure("ono new (10-note vault)", [ono, "--vault", str(small), *new], env, args.runs, remove_new_notes)
-    new_big = measure(f"ono new ({count}-note vault)", [ono, "--vault", str(big), *new], env, args.runs, remove_new_notes)
+    new_small = measure(
+        "ono new (10-note vault)",
+        [ono, "--vault", str(small), *new],
+        env,
+        args.runs,
+        remove_new_notes,
+    )
+    new_big = measure(
+        f"ono new ({count}-note vault)",
+        [ono, "--vault", str(big), *new],
+        env,
+        args.runs,
+        remove_new_notes,
+    )
     remove_new_notes()
     warm = measure("ono report actions --format csv (warm)", report, env, args.runs)
     edited = measure("... after one note is edited", report, env, args.runs, edit_one_note)
@@ -149,7 +170,9 @@ def main() -> None:
         verdict = "ok" if value <= target else "OVER"
         print(f"{label:<36} {value:>9.2f} {target:>8.2f}  {verdict}")
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "notes": count, "checks": checks}, indent=2))
+        args.json.write_text(
+            json.dumps({"machine": machine(), "notes": count, "checks": checks}, indent=2)
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 
