@@ -60,6 +60,10 @@ def test_warm_corrupt_and_deleted_caches_give_the_same_answers(
     db = sqlite3.connect(cache.path)
     db.execute("UPDATE files SET payload = x'00ff00' WHERE rowid % 3 = 0")
     db.commit()
+    assert answers(run, generated) == cold
+    # a damaged index blob
+    db.execute("UPDATE snapshot SET data = x'fa0011'")
+    db.commit()
     db.close()
     assert answers(run, generated) == cold
     # a corrupt file

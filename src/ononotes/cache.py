@@ -22,8 +22,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 3  # bump when what is stored, or how notes are parsed, changes
-Stamp = tuple[int, int, int, int]
+FORMAT = 4  # bump when what is stored, or how notes are parsed, changes
 
 
 def cache_dir() -> Path:
@@ -32,10 +31,6 @@ def cache_dir() -> Path:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "ononotes"
-
-
-def stamp_of(stat: os.stat_result) -> Stamp:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 class ParseCache:
@@ -58,6 +53,8 @@ class ParseCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        # the index of every row in one blob: reading 20,000 rows one by one costs more
+        db.execute("CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, data BLOB)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, kind TEXT,"
             " person TEXT, payload BLOB)"
@@ -70,6 +67,7 @@ class ParseCache:
         if row is None or row[0] != self.fingerprint:
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM results")
+            db.execute("DELETE FROM snapshot")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
         self.db = db
 
@@ -101,12 +99,28 @@ class ParseCache:
 
     def index(self) -> dict[str, tuple[str, str, str | None]]:
         """path -> (stamp text, kind, person) for every row, without the payloads."""
+        import marshal
+
+        rows = self._query("SELECT data FROM snapshot WHERE id = 1")
+        if rows:
+            try:
+                index = marshal.loads(rows[0][0])
+                if isinstance(index, dict):
+                    return index
+            except (EOFError, ValueError, TypeError):
+                pass
         return {
             path: (stamp, kind, person)
             for path, stamp, kind, person in self._query(
                 "SELECT path, stamp, kind, person FROM files"
             )
         }
+
+    def save_index(self, index: dict[str, tuple[str, str, str | None]]) -> None:
+        """Store the current index in one blob (after ``store`` and ``forget``)."""
+        import marshal
+
+        self._write("INSERT OR REPLACE INTO snapshot VALUES (1, ?)", [(marshal.dumps(index),)])
 
     def payloads(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
         """(path, what was stored) for the rows asked for; unreadable ones are left out."""
@@ -123,11 +137,14 @@ class ParseCache:
                     continue
 
     def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes]]) -> None:
-        """Write (path, stamp text, kind, person, pickled payload) rows in one transaction."""
-        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)
+        """Write (path, stamp text, kind, person, pickled payload) rows in one transaction; the
+        index blob goes with them until ``save_index`` writes it again."""
+        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows, stale_index=True)
 
     def forget(self, paths: Iterable[str]) -> None:
-        self._write("DELETE FROM files WHERE path = ?", ((path,) for path in paths))
+        self._write(
+            "DELETE FROM files WHERE path = ?", ((path,) for path in paths), stale_index=True
+        )
 
     def results(self, wanted: dict[str, str]) -> dict[str, object]:
         """slot -> stored result, for the slots whose stored key is the one asked for."""
@@ -157,7 +174,7 @@ class ParseCache:
             ),
         )
 
-    def _write(self, sql: str, rows) -> None:
+    def _write(self, sql: str, rows, stale_index: bool = False) -> None:
         if self.db is None:
             return
         rows = list(rows)
@@ -166,10 +183,8 @@ class ParseCache:
         try:
             with self.db:
                 self.db.execute("BEGIN")
+                if stale_index:
+                    self.db.execute("DELETE FROM snapshot")
                 self.db.executemany(sql, rows)
         except sqlite3.Error:
             self._reset()
-
-
-def stamp_text(stamp: Stamp) -> str:
-    return "{}:{}:{}:{}".format(*stamp)

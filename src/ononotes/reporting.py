@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import check_date, check_slug
 from .errors import UsageError
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
 from .vault import Vault, load_config, load_vault, markdown_files, read_file, write_atomically
-from .workflow import check_date, check_slug
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -273,10 +273,12 @@ def cached_reports(
         parts.append("items")
 
     def key(slug: str) -> str:
-        stamps = sorted((path, index.rows[path][0]) for path in notes_of.get(slug, ()))
         profile = profile_of.get(slug)
-        signature = (base, slug, stamps, profile, index.rows[profile][0] if profile else None)
-        return hashlib.sha256(repr(signature).encode()).hexdigest()
+        files = sorted(notes_of.get(slug, ())) + ([f"profile={profile}"] if profile else [])
+        stamps = "\n".join(
+            f"{path}={index.rows[path.removeprefix('profile=')][0]}" for path in files
+        )
+        return hashlib.sha256(f"{base}\n{slug}\n{stamps}".encode()).hexdigest()
 
     keys = {slug: key(slug) for slug in people}
     wanted = {f"{part}:{slug}": keys[slug] for part in parts for slug in people}

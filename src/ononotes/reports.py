@@ -10,7 +10,6 @@ Every function groups the notes by person once and then walks each person's note
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -77,6 +76,8 @@ def median(values: Sequence[int]) -> int | float | None:
     """The median, as a whole number when it is one; None for no values."""
     if not values:
         return None
+    import statistics  # here: importing it costs every report command start-up time
+
     middle = statistics.median(values)
     return int(middle) if float(middle).is_integer() else float(middle)
 

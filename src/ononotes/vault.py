@@ -6,7 +6,6 @@ This module and the git, watch and CLI modules are the only ones that touch the 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 from .errors import NoteError, UsageError
 from .fields import is_slug
 from .model import Config, Note, Problem, Profile
-from .parse import MAX_NOTE_BYTES, parse_note, parse_profile
 
 CONFIG_NAME = "ono.toml"
 LOCAL_CONFIG_NAME = "ono.local.toml"  # untracked, this copy only; overrides ono.toml
@@ -109,22 +107,23 @@ def relative(root: Path, path: Path) -> str:
 
 def _walk(root: Path, config: Config) -> Iterator[tuple[str, os.DirEntry]]:
     """(path relative to the vault, entry) of every ``*.md`` that may be a note: not in hidden
-    folders, templates or private notes. Plain strings and scandir: it runs on every command."""
+    folders, templates or private notes. Plain strings and scandir, in no particular order
+    (callers sort what they show): it runs on every command."""
     skip = {config.templates_dir, config.private_dir, CACHE_DIR}
     pending = [("", str(root))]
     while pending:
         prefix, folder = pending.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = list(listing)
         except OSError:
             continue
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if name[0] == ".":
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if not (prefix == "" and name in skip):
+                if prefix or name not in skip:
                     pending.append((f"{prefix}{name}/", entry.path))
             elif name.endswith(".md"):
                 yield f"{prefix}{name}", entry
@@ -147,6 +146,8 @@ def folder_person(root: Path, path: Path) -> str | None:
 
 def read_bytes(root: Path, path: Path) -> bytes:
     """A file's bytes, refusing what would leave the vault or could never be a note."""
+    from .parse import MAX_NOTE_BYTES  # here: a warm run parses nothing and need not import it
+
     rel = relative(root, path)
     if path.is_symlink():
         try:
@@ -190,6 +191,8 @@ class Vault:
 
 def read_file(root: Path, path: Path, config: Config):
     """('note'|'profile'|None, record, problems) for one file; never raises for bad content."""
+    from .parse import parse_note, parse_profile
+
     rel = relative(root, path)
     try:
         data = read_bytes(root, path)
@@ -210,24 +213,42 @@ def read_file(root: Path, path: Path, config: Config):
 
 @dataclass(frozen=True, slots=True)
 class FileEntry:
-    """A candidate note on disk and its stamp (None when it cannot even be stat'ed)."""
+    """A candidate note on disk and its stamp text (None when it cannot even be stat'ed)."""
 
     path: str
     rel: str
-    stamp: tuple[int, int, int, int] | None
+    stamp: str | None
 
 
-def scan_files(root: Path, config: Config) -> list[FileEntry]:
-    """Every candidate note with its stamp: one stat each (following symlinks), no reading."""
-    from .cache import stamp_of
-
-    entries = []
-    for rel, entry in _walk(root, config):
+def scan_files(root: Path, config: Config) -> list[tuple[str, str, str | None]]:
+    """(path, path relative to the vault, stamp text) of every file ``_walk`` would give: one
+    stat each (following symlinks), no reading; the stamp is None when the stat fails. The
+    walk is written out again here, without a generator: this loop is most of a warm run."""
+    skip = {config.templates_dir, config.private_dir, CACHE_DIR}
+    entries: list[tuple[str, str, str | None]] = []
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
         try:
-            stamp = stamp_of(entry.stat())
-        except OSError:  # a symlink loop or a file gone meanwhile: read_file will say what
-            stamp = None
-        entries.append(FileEntry(entry.path, rel, stamp))
+            with os.scandir(folder) as listing:
+                found = list(listing)
+        except OSError:
+            continue
+        for entry in found:
+            name = entry.name
+            if name[0] == ".":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if prefix or name not in skip:
+                    pending.append((f"{prefix}{name}/", entry.path))
+            elif name.endswith(".md"):
+                try:
+                    stat = entry.stat()
+                except OSError:  # a symlink loop or a file gone: read_file will say what
+                    entries.append((entry.path, prefix + name, None))
+                    continue
+                stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+                entries.append((entry.path, prefix + name, stamp))
     return entries
 
 
@@ -246,13 +267,11 @@ def _parse_rows(root: Path, config: Config, entries: list[FileEntry], progress=N
     """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry."""
     import pickle
 
-    from .cache import stamp_text
-
     rows = []
     for entry in entries:
         kind, record, problems = read_file(root, Path(entry.path), config)
         payload = pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
-        stamp = stamp_text(entry.stamp) if entry.stamp else ""
+        stamp = entry.stamp or ""
         # the kind ends with "+" when the file has problems: callers find them without decoding
         marked = (kind or "") + ("+" if problems else "")
         rows.append((entry.rel, stamp, marked, _record_person(kind, record), payload))
@@ -328,20 +347,20 @@ def index_vault(
     the parsing to report to."""
     import pickle
 
-    from .cache import ParseCache, stamp_text
+    from .cache import ParseCache
 
     config = config or load_config(root)
-    entries = scan_files(root, config)
+    scanned = scan_files(root, config)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
     known = cache.index() if cache is not None else {}
     rows: dict[str, tuple[str, str, str | None]] = {}
     stale: list[FileEntry] = []
-    for entry in entries:
-        row = known.get(entry.rel)
-        if entry.stamp is not None and row is not None and row[0] == stamp_text(entry.stamp):
-            rows[entry.rel] = row
+    for path, rel, stamp in scanned:
+        row = known.get(rel)
+        if stamp is not None and row is not None and row[0] == stamp:
+            rows[rel] = row
         else:
-            stale.append(entry)
+            stale.append(FileEntry(path, rel, stamp))
     report = progress(len(stale)) if progress is not None and stale else None
     parsed = parse_files(root, config, stale, report)
     fresh = {}
@@ -349,10 +368,11 @@ def index_vault(
         rows[rel] = (stamp, kind, person)
         fresh[rel] = pickle.loads(payload)
     if cache is not None:
-        cache.store(row for row in parsed if row[1])  # no stamp, no row: it must be read again
         gone = set(known) - set(rows)
-        if gone:
+        if parsed or gone:
+            cache.store(row for row in parsed if row[1])  # no stamp, no row: read it again
             cache.forget(gone)
+            cache.save_index({rel: row for rel, row in rows.items() if row[0]})
     return VaultIndex(root, config, rows, cache, fresh)
 
 
@@ -433,6 +453,8 @@ def _file_mode(path: Path) -> int:
 
 
 def _write_temp(path: Path, content: str | bytes) -> str:
+    import tempfile
+
     descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(descriptor, _file_mode(path))

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .cadence import interval_days
 from .carry import CARRY_MARKER, CarryResult, carry_open_items, refresh_carried
+from .checks import check_date, check_slug
 from .errors import NoteError, UsageError
-from .fields import is_slug
 from .markdown import scan
 from .model import Config, Item, Note, Problem, Profile
 from .vault import (
@@ -33,24 +33,6 @@ if TYPE_CHECKING:
     from .prep import Brief
 
 GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
-
-
-def check_slug(slug: str, what: str = "person") -> str:
-    """A valid slug, or a UsageError before any path is built from it."""
-    if not isinstance(slug, str) or not is_slug(slug):
-        raise UsageError(
-            f"invalid {what} slug {slug!r}: use lowercase letters, digits, '-', '_' or '.', no spaces or paths"
-        )
-    return slug
-
-
-def check_date(value: str | dt.date | None, option: str) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
 # -- init -----------------------------------------------------------------------------------------
