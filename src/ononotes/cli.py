@@ -55,6 +55,15 @@ class Settings:
         return [find_vault(v) for v in self.vaults] if self.vaults else [find_vault(None)]
 
 
+output_option = click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write to FILE (atomically) instead of printing.",
+)
+
+
 def _today():
     from .clock import today
 
@@ -273,13 +282,7 @@ def check(settings: Settings) -> None:
     shell_complete=complete_person,
     help="Only this person (vault/SLUG in a roll-up).",
 )
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (atomically) instead of printing.",
-)
+@output_option
 @click.option("--items", is_flag=True, help="List every action item (csv: one row per item).")
 @click.pass_obj
 def report(settings: Settings, which: str | None, output: str | None, **options) -> None:
@@ -426,13 +429,7 @@ def prep(settings: Settings, slug: str, fmt: str) -> None:
     type=click.IntRange(1, 520),
     help="How many weeks ahead.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (atomically) instead of printing.",
-)
+@output_option
 @click.pass_obj
 def calendar(settings: Settings, weeks: int, output: str | None) -> None:
     """An iCalendar file of each active person's next 1:1s, by cadence (all-day events)."""
@@ -464,13 +461,7 @@ def questions(settings: Settings, category: str | None) -> None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    default=None,
-    metavar="FILE",
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@output_option
 @click.pass_obj
 def export_command(settings: Settings, fmt: str, output: str | None) -> None:
     """Every note and item as one JSON object per line (for a warehouse)."""
@@ -498,7 +489,7 @@ def _emit(text: str, output: str | None) -> None:
 @click.option("--since", default=None, metavar="DATE", help="From DATE on (default: all).")
 @click.option("--until", default=None, metavar="DATE", help="Up to DATE (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
-@click.option("-o", "--output", default=None, metavar="FILE", help="Write to FILE (atomically).")
+@output_option
 @click.option("--private", is_flag=True, help="Add your private notes (your own draft only).")
 @click.pass_obj
 def review(settings: Settings, slug, since, until, fmt, output, private) -> None:

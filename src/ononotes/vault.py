@@ -105,34 +105,10 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _walk(root: Path, config: Config) -> Iterator[tuple[str, os.DirEntry]]:
-    """(path relative to the vault, entry) of every ``*.md`` that may be a note: not in hidden
-    folders, templates or private notes. Plain strings and scandir, in no particular order
-    (callers sort what they show): it runs on every command."""
-    skip = {config.templates_dir, config.private_dir, CACHE_DIR}
-    pending = [("", str(root))]
-    while pending:
-        prefix, folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if prefix or name not in skip:
-                    pending.append((f"{prefix}{name}/", entry.path))
-            elif name.endswith(".md"):
-                yield f"{prefix}{name}", entry
-
-
 def markdown_files(root: Path, config: Config) -> Iterator[Path]:
-    """Every ``*.md`` that may be a note (see ``_walk``)."""
-    for _, entry in _walk(root, config):
-        yield Path(entry.path)
+    """Every ``*.md`` that may be a note: not in hidden folders, templates or private notes."""
+    for path, _, _ in scan_files(root, config):
+        yield Path(path)
 
 
 def folder_person(root: Path, path: Path) -> str | None:
@@ -221,9 +197,10 @@ class FileEntry:
 
 
 def scan_files(root: Path, config: Config) -> list[tuple[str, str, str | None]]:
-    """(path, path relative to the vault, stamp text) of every file ``_walk`` would give: one
-    stat each (following symlinks), no reading; the stamp is None when the stat fails. The
-    walk is written out again here, without a generator: this loop is most of a warm run."""
+    """(path, path relative to the vault, stamp text) of every ``*.md`` that may be a note (not
+    in hidden folders, templates or private notes): one stat each, following symlinks, no
+    reading; the stamp is None when the stat fails. Plain strings and scandir, no generator, in
+    no particular order (callers sort what they show): this loop is most of a warm run."""
     skip = {config.templates_dir, config.private_dir, CACHE_DIR}
     entries: list[tuple[str, str, str | None]] = []
     pending = [("", str(root))]

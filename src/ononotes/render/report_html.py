@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path
 
 from ..reports import ActionsReport, CadenceReport, CadenceRow, FollowThrough
 
@@ -548,14 +547,7 @@ def render_html(
     cadence: CadenceReport | None, actions: ActionsReport | None, title: str = ""
 ) -> str:
     """The dashboard as one HTML document (a string)."""
-    import jinja2
+    from .page import page_environment
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = page_environment()
     return env.get_template(TEMPLATE).render(view(cadence, actions, title))

@@ -7,7 +7,6 @@ address the page should use (the command makes them relative to the page, or abs
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from ..review import Review, period
 
@@ -16,16 +15,9 @@ TEMPLATE = "review.html.j2"
 
 def render_review_html(review: Review, link: Callable[[str], str] = lambda path: path) -> str:
     """The digest as an HTML document (a string)."""
-    import jinja2
+    from .page import page_environment
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = page_environment()
 
     def href(source: str) -> str:
         return link(source.rpartition(":")[0])
