@@ -314,3 +314,27 @@ def test_what_is_allowed_links_inside_the_vault_and_templates_from_a_folder_you_
     result = run(vault, "new", "alice", "--no-edit", "--template", "team")
     assert result.exit_code == 0, result.output
     assert "# Team" in (vault / "alice" / "2026-11-10.md").read_text()
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["{{ 'x' * 10**10 }}", "{{ 10 ** 100000 }}", "{{ [1] * 100000000 }}", "{{ 100000000 * 'ab' }}"],
+)
+def test_a_template_cannot_build_something_huge(vault, run, expression):
+    build_tree(vault, {"templates/huge.md.j2": f"---\ndate: {{{{ date }}}}\n---\n{expression}\n"})
+    result = run(vault, "new", "alice", "--no-edit", "--template", "huge")
+    assert result.exit_code != 0
+    assert (
+        result.stderr.startswith("Error: templates/huge.md.j2:4: ") and "too large" in result.stderr
+    )
+    assert not (vault / "alice" / "2026-11-10.md").exists()
+
+
+def test_ordinary_arithmetic_in_templates_still_works(vault, run):
+    build_tree(
+        vault,
+        {"templates/sums.md.j2": "---\ndate: {{ date }}\n---\n{{ 2 ** 10 }} {{ '-' * 20 }}\n"},
+    )
+    result = run(vault, "new", "alice", "--no-edit", "--template", "sums")
+    assert result.exit_code == 0, result.output
+    assert "1024 --------------------" in (vault / "alice" / "2026-11-10.md").read_text()

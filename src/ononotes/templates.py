@@ -12,6 +12,8 @@ from .errors import TemplateError
 from .fields import is_slug
 
 TEMPLATE_SUFFIX = ".md.j2"
+MAX_EXPONENT = 100  # the largest ** exponent a template may use
+MAX_BUILT = 1_000_000  # characters or items one * may build
 
 
 class TemplateContext(TypedDict):
@@ -89,7 +91,7 @@ def template_placeholders(*vault_templates: Path | None) -> frozenset[str]:
 
 def _environment(search_path: list[Path]):
     from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
     class ContainedLoader(FileSystemLoader):
         """A file loader that will not read through a symlink out of its folders."""
@@ -101,7 +103,25 @@ def _environment(search_path: list[Path]):
                 raise TemplateNotFound(template)
             return source, filename, uptodate
 
-    return SandboxedEnvironment(
+    class BoundedEnvironment(SandboxedEnvironment):
+        """The sandbox, plus a bound on what one ``*`` or ``**`` may build: a template cannot
+        make ``ono new`` hang on ``{{ 'a' * 10**10 }}``."""
+
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"exponent {right} is too large for a template")
+            if operator == "*":
+                sizes = [
+                    len(side) for side in (left, right) if isinstance(side, (str, list, tuple))
+                ]
+                counts = [side for side in (left, right) if isinstance(side, int)]
+                if sizes and counts and sizes[0] * counts[0] > MAX_BUILT:
+                    raise SecurityError("the result of * would be too large for a template")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedEnvironment(
         loader=ContainedLoader([str(p) for p in search_path], followlinks=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
