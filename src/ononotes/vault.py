@@ -297,13 +297,14 @@ class VaultIndex:
     config: Config
     rows: dict[str, tuple[str, str, str | None]]
     cache: object
-    fresh: dict[str, object]  # path -> (kind, record, problems) parsed in this run
+    fresh: dict[str, bytes]  # path -> pickled (kind, record, problems), parsed in this run
 
     def decode(self, paths) -> dict[str, tuple]:
         """path -> (kind, record, problems) for ``paths``, from this run or the cache."""
         import pickle
 
-        found = {path: self.fresh[path] for path in paths if path in self.fresh}
+        # decoded only when asked for: a cold run then holds bytes, not every note at once
+        found = {path: pickle.loads(self.fresh[path]) for path in paths if path in self.fresh}
         missing = [path for path in paths if path not in found]
         if missing and self.cache is not None:
             found.update(self.cache.payloads(missing))
@@ -322,7 +323,6 @@ def index_vault(
     """Stat every file, parse those the cache does not know as they are now, store them.
     ``progress``, when given, is called with the number of files to parse, then a callback for
     the parsing to report to."""
-    import pickle
 
     from .cache import ParseCache
 
@@ -343,7 +343,7 @@ def index_vault(
     fresh = {}
     for rel, stamp, kind, person, payload in parsed:
         rows[rel] = (stamp, kind, person)
-        fresh[rel] = pickle.loads(payload)
+        fresh[rel] = payload
     if cache is not None:
         gone = set(known) - set(rows)
         if parsed or gone:
