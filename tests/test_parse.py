@@ -170,3 +170,21 @@ def test_profile():
         ("Lead pg16",),
     )
     assert [(p.line, "until" in p.message) for p in problems] == [(5, True)]
+
+
+def test_records_pickle_whole_for_the_cache():
+    """Item, Note, Heading and Problem pickle through a hand-written __reduce__ (speed); a field
+    added to one of them and forgotten there would silently vanish from the cache."""
+    import dataclasses
+    import pickle
+
+    note, _ = read(
+        NOTE.replace("date:", "mood: 4\ntags: [x]\nextra: {a: 1}\ndate:")
+        + "  - [x] child ✅ 2026-11-20\n"
+    )
+    problem = parse_note("---\ndate: nope\n---\n", "a/b.md")[1][0]
+    for record in (note, note.items[0], note.items[1], note.headings[0], problem):
+        copy = pickle.loads(pickle.dumps(record))
+        for field in dataclasses.fields(record):
+            assert getattr(copy, field.name) == getattr(record, field.name), field.name
+        assert len(record.__reduce__()[1]) == len(dataclasses.fields(record))

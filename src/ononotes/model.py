@@ -42,6 +42,9 @@ class Problem:
 
         return format_location(self.path, self.line, self.message)
 
+    def __reduce__(self):
+        return (Problem, (self.path, self.line, self.message))
+
 
 @dataclass(frozen=True, slots=True)
 class Heading:
@@ -50,6 +53,9 @@ class Heading:
     index: int
     level: int
     title: str
+
+    def __reduce__(self):
+        return (Heading, (self.index, self.level, self.title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,27 @@ class Item:
     @property
     def line(self) -> int:
         return self.start + 1
+
+    def __reduce__(self):
+        # slots dataclasses pickle through a generic __getstate__ that looks up the fields of
+        # every object; the parse cache stores hundreds of thousands, so call the constructor
+        return (
+            Item,
+            (
+                self.start,
+                self.end,
+                self.indent,
+                self.status_char,
+                self.text,
+                self.owner,
+                self.due,
+                self.created,
+                self.done,
+                self.key,
+                self.section,
+                self.parent,
+            ),
+        )
 
     @property
     def state(self) -> str:
@@ -115,6 +142,27 @@ class Note:
     headings: tuple[Heading, ...]
     list_starts: tuple[tuple[int, int], ...]
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __reduce__(self):  # see Item.__reduce__
+        return (
+            Note,
+            (
+                self.path,
+                self.person,
+                self.date,
+                self.type,
+                self.status,
+                self.mood,
+                self.duration,
+                self.tags,
+                self.lines,
+                self.body_start,
+                self.items,
+                self.headings,
+                self.list_starts,
+                self.meta,
+            ),
+        )
 
     def effective_status(self, as_of: dt.date) -> str:
         """SPEC §2: a missing status is held up to as-of and planned after it."""
