@@ -110,3 +110,27 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(generated, run, monke
     blocked.write_text("a file where the cache folder should be")
     monkeypatch.setenv("ONO_CACHE_DIR", str(blocked))
     assert answers(run, generated) == expected
+
+
+def test_a_cache_another_ono_is_writing_is_left_alone(generated, run):
+    """A locked cache (ono watch writing it, say) turns the cache off for this run: same answer,
+    and the other process's file is not deleted from under it."""
+    expected = answers(run, generated)
+    cache = ParseCache(generated, parse_fingerprint(load_vault(generated, use_cache=False).config))
+    path = cache.path
+    cache.close()
+    other = sqlite3.connect(path, timeout=0)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        (generated / "person-003" / "2025-03-31.md").write_text(
+            "---\ndate: 2025-03-31\n---\n- [ ] new\n"
+        )
+        with_lock = answers(run, generated)
+    finally:
+        other.rollback()
+        other.close()
+        (generated / "person-003" / "2025-03-31.md").unlink()
+    assert path.exists()
+    assert [code for code, _, _ in with_lock] == [code for code, _, _ in expected]
+    assert "new" in with_lock[3][1]  # todo saw the note written while the cache was locked
+    assert answers(run, generated) == expected

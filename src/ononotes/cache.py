@@ -44,7 +44,9 @@ class ParseCache:
         self.db: sqlite3.Connection | None = None
         try:
             self._open()
-        except (sqlite3.Error, OSError):
+        except sqlite3.Error as exc:
+            self._fail(exc)
+        except OSError:
             self._reset()
 
     def _open(self) -> None:
@@ -93,8 +95,8 @@ class ParseCache:
             return []
         try:
             return self.db.execute(sql, tuple(args)).fetchall()
-        except sqlite3.Error:
-            self._reset()
+        except sqlite3.Error as exc:
+            self._fail(exc)
             return []
 
     def index(self) -> dict[str, tuple[str, str, str | None]]:
@@ -186,5 +188,18 @@ class ParseCache:
                 if stale_index:
                     self.db.execute("DELETE FROM snapshot")
                 self.db.executemany(sql, rows)
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        """A busy or locked cache (another ono is writing it) is left alone for this run; a
+        damaged one is thrown away and started again."""
+        if isinstance(exc, sqlite3.OperationalError) and not _damaged(exc):
+            self.close()
+        else:
             self._reset()
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    message = str(exc).lower()
+    return "malformed" in message or "not a database" in message or "corrupt" in message
