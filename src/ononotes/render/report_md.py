@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
-from .report_table import day, number, one_decimal, percent, signed, window_words
+from .report_table import counter_cells, day, number, one_decimal, percent, signed, window_words
 
 
 def escape(text: str, in_table: bool = False) -> str:
@@ -145,21 +145,7 @@ def _counters(label: str, rows: Sequence[FollowThrough], me: Sequence[str] = ())
         "Stale",
         "Overdue",
     )
-    body = [
-        (
-            f"{row.name} (me)" if row.name in me else row.name,
-            str(row.created),
-            str(row.done),
-            str(row.open),
-            str(row.dropped),
-            str(row.cancelled),
-            percent(row.follow_through),
-            number(row.median_days_to_close),
-            str(row.stale),
-            str(row.overdue),
-        )
-        for row in rows
-    ]
+    body = [counter_cells(row, f"{row.name} (me)" if row.name in me else row.name) for row in rows]
     return table(header, body, (False,) + (True,) * 9)
 
 

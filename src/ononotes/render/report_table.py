@@ -180,22 +180,24 @@ def _insights(report: CadenceReport, color: bool) -> list[str]:
     return lines
 
 
+def counter_cells(row: FollowThrough, name: str | None = None) -> tuple[str, ...]:
+    """A follow-through row as the ten cells the table and Markdown writers show."""
+    return (
+        row.name if name is None else name,
+        str(row.created),
+        str(row.done),
+        str(row.open),
+        str(row.dropped),
+        str(row.cancelled),
+        percent(row.follow_through),
+        number(row.median_days_to_close),
+        str(row.stale),
+        str(row.overdue),
+    )
+
+
 def _counter_rows(rows: Sequence[FollowThrough]) -> list[tuple[str, ...]]:
-    return [
-        (
-            row.name,
-            str(row.created),
-            str(row.done),
-            str(row.open),
-            str(row.dropped),
-            str(row.cancelled),
-            percent(row.follow_through),
-            number(row.median_days_to_close),
-            str(row.stale),
-            str(row.overdue),
-        )
-        for row in rows
-    ]
+    return [counter_cells(row) for row in rows]
 
 
 def _counters(
