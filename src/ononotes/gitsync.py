@@ -89,6 +89,18 @@ def in_shared_folder(root: Path, path: str) -> bool:
 # -- remotes --------------------------------------------------------------------------------------
 
 
+def _add_origin(repo, remote: str, outcome: str):
+    """Add ``remote`` as origin and fetch it: (the remote, the branches it has); a GitError
+    ending in ``outcome`` when it cannot be reached."""
+    git = _git()
+    origin = git.Remote.create(repo, "origin", remote)
+    try:
+        origin.fetch()
+    except git.GitCommandError as exc:
+        raise GitError(f"cannot reach {display_url(remote)} ({_reason(exc)}); {outcome}") from None
+    return origin, [ref.remote_head for ref in origin.refs]
+
+
 def check_remote_url(url: str) -> str:
     """``url`` when it is a plain git URL or path; a UsageError for anything git could read as an
     option or that selects a command-running transport (``ext::``, any ``helper::``)."""
@@ -468,14 +480,7 @@ def share_folder(
     try:
         repo = _harden(git.Repo.init(folder, initial_branch="main"))
         created = True
-        origin = git.Remote.create(repo, "origin", remote)
-        try:
-            origin.fetch()
-        except git.GitCommandError as exc:
-            raise GitError(
-                f"cannot reach {display_url(remote)} ({_reason(exc)}); nothing was changed"
-            ) from None
-        heads = [ref.remote_head for ref in origin.refs]
+        origin, heads = _add_origin(repo, remote, "nothing was changed")
         head = None
         if vault is not None and vault.head.is_valid():
             head, outcome.dropped = split_history(vault, prefix, keep, label)
@@ -754,14 +759,7 @@ def push_handover(
                 path.write_bytes(data)
             repo.git.add("-f", "--", *files)
             repo.git.commit("-q", "--no-verify", "-m", message)
-            origin = git.Remote.create(repo, "origin", remote)
-            try:
-                origin.fetch()
-            except git.GitCommandError as exc:
-                raise GitError(
-                    f"cannot reach {display_url(remote)} ({_reason(exc)}); nothing was pushed"
-                ) from None
-            heads = [ref.remote_head for ref in origin.refs]
+            origin, heads = _add_origin(repo, remote, "nothing was pushed")
             if heads:
                 raise UsageError(
                     f"{display_url(remote)} already has commits (branch {', '.join(heads)}): "
