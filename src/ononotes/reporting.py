@@ -258,12 +258,6 @@ def cached_reports(
             notes_of.setdefault(owner, []).append(path)
         elif base == "profile":
             profile_of[owner] = path
-    decoded = index.decode(sorted(set(flagged) | set(profile_of.values())))
-    problems = [problem for path in sorted(flagged) for problem in decoded[path][2]]
-    profiles = {slug: decoded[path][1] for slug, path in profile_of.items()}
-    people = select_people(sorted(set(profiles) | set(notes_of)), person)
-    placeholders = template_placeholders(root / config.templates_dir)
-    base = repr((FORMAT, __version__, window, config, sorted(placeholders)))
     parts = [
         p
         for p, wanted in (("cadence", which != "actions"), ("actions", which != "cadence"))
@@ -271,6 +265,19 @@ def cached_reports(
     ]
     if "actions" in parts and with_items:
         parts.append("items")
+    # profiles feed only the cadence rows; the actions report needs no more than their slugs
+    wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
+    decoded = index.decode(sorted(set(flagged) | wanted_profiles))
+    problems = [problem for path in sorted(flagged) for problem in decoded[path][2]]
+    profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
+    people = select_people(sorted(set(profile_of) | set(notes_of)), person)
+    base = repr((FORMAT, __version__, window, config))
+
+    # only the cadence rows (their insights) read the templates' placeholder lines
+    placeholders = (
+        template_placeholders(root / config.templates_dir) if "cadence" in parts else frozenset()
+    )
+    extra = {"cadence": repr(sorted(placeholders)), "actions": "", "items": ""}
 
     def key(slug: str) -> str:
         profile = profile_of.get(slug)
@@ -278,10 +285,13 @@ def cached_reports(
         stamps = "\n".join(
             f"{path}={index.rows[path.removeprefix('profile=')][0]}" for path in files
         )
-        return hashlib.sha256(f"{base}\n{slug}\n{stamps}".encode()).hexdigest()
+        return f"{base}\n{slug}\n{stamps}"
 
-    keys = {slug: key(slug) for slug in people}
-    wanted = {f"{part}:{slug}": keys[slug] for part in parts for slug in people}
+    def keyed(part: str, signature: str) -> str:
+        return hashlib.sha256(f"{part}\n{extra[part]}\n{signature}".encode()).hexdigest()
+
+    signatures = {slug: key(slug) for slug in people}
+    wanted = {f"{part}:{slug}": keyed(part, signatures[slug]) for part in parts for slug in people}
     cache = index.cache
     found = cache.results(wanted) if cache is not None else {}
     fresh = []
@@ -292,19 +302,21 @@ def cached_reports(
         notes = sorted(
             (record for _, record, _ in index.decode(paths).values()), key=lambda n: n.sort_key
         )
-        row_problems: list[Problem] = []
-        row = cadence_row(
-            slug, notes, profiles.get(slug), config, window, row_problems, placeholders
-        )
-        actions = person_actions(slug, notes, window)
-        computed = {
-            "cadence": (row, tuple(row_problems)),
-            "actions": dataclasses.replace(actions, items=()),
-            "items": actions.items,
-        }
+        computed = {}
+        if "cadence" in parts:
+            row_problems: list[Problem] = []
+            row = cadence_row(
+                slug, notes, profiles.get(slug), config, window, row_problems, placeholders
+            )
+            computed["cadence"] = (row, tuple(row_problems))
+        if "actions" in parts:
+            actions = person_actions(slug, notes, window)
+            computed["actions"] = dataclasses.replace(actions, items=())
+            computed["items"] = actions.items
         for part in parts:
-            found[f"{part}:{slug}"] = computed[part]
-            fresh.append((f"{part}:{slug}", keys[slug], computed[part]))
+            slot = f"{part}:{slug}"
+            found[slot] = computed[part]
+            fresh.append((slot, wanted[slot], computed[part]))
     if cache is not None:
         cache.store_results(fresh)
         cache.close()
