@@ -53,6 +53,25 @@ def run(monkeypatch):
     return invoke
 
 
+def parse_files(files: dict[str, str], me: str = "dana"):
+    """(notes in (person, date, file) order, profiles) of a dict of files, as the vault reader
+    makes them; every note must read without a problem."""
+    from ononotes.parse import parse_note, parse_profile
+
+    notes, profiles = [], {}
+    for name, text in files.items():
+        if not name.endswith(".md"):
+            continue
+        folder = name.split("/")[0]
+        if name.endswith("/profile.md"):
+            profiles[folder] = parse_profile(text, name, folder)[0]
+        else:
+            note, problems = parse_note(text, name, folder, me)
+            assert note is not None and not problems, (name, problems)
+            notes.append(note)
+    return sorted(notes, key=lambda n: (n.person, n.sort_key)), profiles
+
+
 def corpus_json(name: str):
     """A file of ../shared/corpus, or skip: CI has it beside the clone, other checkouts may not."""
     path = CORPUS / name

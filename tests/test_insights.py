@@ -23,10 +23,9 @@ from ononotes.insights import (
     team_insights,
 )
 from ononotes.model import Config
-from ononotes.parse import parse_note, parse_profile
 from ononotes.reports import Window, cadence_report
 
-from .conftest import build_tree
+from .conftest import build_tree, parse_files
 from .insights_vault import AS_OF, FILES, TEMPLATE
 
 D = dt.date
@@ -45,19 +44,8 @@ INSIGHT_KEYS = [
 ]
 
 
-def parsed():
-    notes, profiles = [], {}
-    for name, text in FILES.items():
-        if not name.endswith(".md"):
-            continue
-        folder = name.split("/")[0]
-        if name.endswith("/profile.md"):
-            profiles[folder] = parse_profile(text, name, folder)[0]
-        else:
-            note, problems = parse_note(text, name, folder, "dana")
-            assert note is not None and not problems, (name, problems)
-            notes.append(note)
-    return sorted(notes, key=lambda n: (n.person, n.sort_key)), profiles
+def parsed(files: dict[str, str] = FILES, me: str = "dana"):
+    return parse_files(files, me)
 
 
 NOTES, PROFILES = parsed()

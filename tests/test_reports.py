@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ononotes.model import Config, Profile
-from ononotes.parse import parse_note, parse_profile
+from ononotes.parse import parse_note
 from ononotes.reports import (
     Window,
     actions_report,
@@ -23,6 +23,7 @@ from ononotes.reports import (
     once_per_key,
 )
 
+from .conftest import parse_files
 from .report_vault import AS_OF, FILES, KEYS, LEGAL, MEMO, NOTES, PLAN, ROOM_DONE, SHIP, line_of
 
 D = dt.date
@@ -30,19 +31,7 @@ CONFIG = Config(me="dana", cadence="weekly")
 
 
 def parsed(files: dict[str, str] = FILES, me: str = "dana"):
-    """(notes, profiles) of a dict of files, as the vault reader would make them."""
-    notes, profiles = [], {}
-    for name, text in files.items():
-        if not name.endswith(".md"):
-            continue
-        folder = name.split("/")[0]
-        if name.endswith("/profile.md"):
-            profiles[folder] = parse_profile(text, name, folder)[0]
-        else:
-            note, problems = parse_note(text, name, folder, me)
-            assert note is not None and not problems, problems
-            notes.append(note)
-    return notes, profiles
+    return parse_files(files, me)
 
 
 NOTES_, PROFILES = parsed()
