@@ -163,3 +163,14 @@ def test_unknown_person_and_bad_dates_are_one_line_errors(vault, run):
     bad = run(vault, "review", "kim", "--since", "2026-07-01", "--until", "2026-06-01")
     assert bad.exit_code == 2 and "--since" in bad.stderr
     assert Path(vault / "kim/2026-05-04.md").exists()
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(vault, run):
+    result = run(vault, "review", "kim", "--since", "2026-06-10", "--until", "2026-05-20")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == "Error: --since 2026-06-10 is after the end of the window, 2026-05-20"
+    )
+    bad = run(vault, "review", "kim", "--since", "last week")
+    assert bad.exit_code == 2 and "--since must be a date YYYY-MM-DD" in bad.stderr

@@ -779,7 +779,6 @@ def review_digest(
     import os
     from urllib.parse import quote
 
-    from .reports import Window
     from .review import build_review, render_review_md
     from .templates import template_placeholders
 
@@ -790,9 +789,9 @@ def review_digest(
             f"--private: this is {config.person}'s shared repository, which holds no private "
             "notes; run ono review in your own vault"
         )
-    window = Window(today, check_date(since, "--since"), check_date(until, "--until"))
-    if window.since is not None and window.since > window.end:
-        raise UsageError(f"--since {window.since} is after the end of the period, {window.end}")
+    from .reporting import make_window
+
+    window = make_window(today, None, since, until)
     vault = load_vault(root, config)
     require_person(vault, slug)
     review = build_review(
