@@ -115,7 +115,8 @@ def add_person(
             raise UsageError(str(exc)) from None
     since_date = check_date(since, "--since")
     until_date = check_date(until, "--until")
-    path = person_folder(root, load_config(root), slug) / PROFILE_NAME
+    config = load_config(root)
+    path = person_folder(root, config, slug) / PROFILE_NAME
     text = profile_text(
         slug,
         name,
@@ -126,7 +127,7 @@ def add_person(
         until=until_date.isoformat() if until_date else None,
     )
     create_file(root, path, text)
-    _autocommit(root, [path], f"ono person add {slug}")
+    _autocommit(root, config, [path], f"ono person add {slug}")
     return path
 
 
@@ -311,6 +312,7 @@ def new_meeting(
         create_private_note(root, slug, when, path)
     _autocommit(
         root,
+        config,
         [p for p in (path, outcome.created_profile, outcome.private_path) if p],
         f"ono new {slug} {when}",
     )
@@ -537,8 +539,8 @@ def check_vault(root: Path) -> tuple[Vault, list[Problem]]:
     return vault, problems
 
 
-def _autocommit(root: Path, paths: list[Path], message: str) -> None:
-    config: Config = load_config(root)
+def _autocommit(root: Path, config: Config, paths: list[Path], message: str) -> None:
+    """Commit what a command wrote, when ``autocommit = true`` in ono.toml."""
     if not config.autocommit:
         return
     from .gitsync import commit_paths
@@ -684,7 +686,7 @@ def add_agenda(
         newline = "\r\n" if b"\r\n" in original else "\n"
         bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
         replace_file(root, path, bom + newline.join(edit.lines) + newline, original)
-        _autocommit(root, [path], f"ono agenda {slug}")
+        _autocommit(root, config, [path], f"ono agenda {slug}")
     return AgendaResult(
         path,
         point,
