@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ononotes.fields import is_slug, item_key, owner_of
+from ononotes.fields import is_slug, item_fields, item_key, owner_of, parse_iso_date
 from ononotes.markdown import scan
 
 from .conftest import corpus_json
@@ -95,3 +97,47 @@ def test_obsidian_tasks_lines_read_as_the_tests_state():
                 )
         checked += 1
     assert checked > 20
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "due:2026-11-17",
+                "📅 2026-02-30",
+                "✅2026-11-02",
+                "[completion:: 2026-11-03]",
+                "created:2026-01-01",
+                "➕ 2026-01-05",
+                "@Alice",
+                "@me",
+                "a@b.test",
+                "done:",
+                "due:2026-1-1",
+                "\u00a0",
+                "\x1c",
+                "\t",
+                "  ",
+                "Word",
+                "ÉCOLE",
+                "ß",
+            ]
+        )
+        | st.text(max_size=8),
+        max_size=8,
+    ).map(" ".join)
+)
+def test_the_quick_field_reader_agrees_with_reading_every_field(text):
+    """item_fields skips the field searches when no field can be there; the answer is the one
+    reading every field gives (and regex \\s, str.split and str.strip agree on white space)."""
+    from ononotes.fields import ALL_FIELDS_RE, FIELD_RES, WHITESPACE_RE, field_text, owner_of
+
+    dates = {name: field_text(text, name) for name in FIELD_RES}
+    expected_key = WHITESPACE_RE.sub(" ", ALL_FIELDS_RE.sub(" ", text)).strip().casefold()
+    owner, due, created, done, key, invalid = item_fields(text, "dana")
+    assert owner == owner_of(text, "dana")
+    assert key == expected_key
+    parsed = {name: parse_iso_date(raw) if raw else None for name, raw in dates.items()}
+    assert (due, created, done) == (parsed["due"], parsed["created"], parsed["done"])
+    assert invalid == tuple((n, raw) for n, raw in dates.items() if raw and parsed[n] is None)

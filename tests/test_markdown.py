@@ -225,3 +225,70 @@ def test_obsidian_vault_files_agree_except_obsidian_comments():
 def test_a_paragraph_line_after_an_item_is_lazy_continuation_not_a_heading():
     (item,) = items_of("- [ ] a\nSetext\n------")
     assert (item.start, item.end) == (0, 2)
+
+
+# -- the fast path: common lines take a shortcut that must give the general path's answer -------
+
+
+def scanned(lines: list[str], simple: bool):
+    from ononotes.markdown import _Scanner
+
+    scanner = _Scanner(lines, 0, simple=simple)
+    scanner.run()
+    return scanner.nodes, scanner.headings
+
+
+def test_the_fast_path_gives_the_general_answer_on_every_corpus_example():
+    compared = 0
+    for name, example in corpus_examples():
+        lines = example["markdown"].split("\n")
+        assert scanned(lines, True) == scanned(lines, False), (name, example.get("example"))
+        compared += 1
+    assert compared > 1000
+
+
+FAST_PATH_LINES = [
+    "",
+    "  ",
+    "text",
+    "  text",
+    "    text",
+    "- item",
+    "- [ ] task @alice due:2026-11-17",
+    "  - [x] nested",
+    "    - [ ] deeper",
+    "      - [-] deepest",
+    "   - three in",
+    "* star",
+    "+ plus",
+    "-  two spaces",
+    "- - thematic",
+    "- # heading in item",
+    "## Action items",
+    "#hashtag",
+    "####### seven",
+    "# closed #",
+    "1. ordered",
+    "2) other",
+    "---",
+    "===",
+    "***",
+    "> quote",
+    "```",
+    "<div>",
+    "\ttab",
+    "\u00a0nbsp",
+    "  \u00a0",
+    "-",
+    "- ",
+    "-\u00a0x",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_fast_path_gives_the_general_answer_on_shuffled_lines(seed):
+    import random
+
+    rng = random.Random(seed)
+    lines = [rng.choice(FAST_PATH_LINES) for _ in range(rng.randint(1, 60))]
+    assert scanned(lines, True) == scanned(lines, False), lines

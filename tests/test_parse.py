@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ononotes.parse import parse_note, parse_profile
 
@@ -188,3 +190,91 @@ def test_records_pickle_whole_for_the_cache():
         for field in dataclasses.fields(record):
             assert getattr(copy, field.name) == getattr(record, field.name), field.name
         assert len(record.__reduce__()[1]) == len(dataclasses.fields(record))
+
+
+# -- simple front matter is read without YAML, to YAML's answer ---------------------------------
+
+
+def test_the_boundary_is_python_frontmatters():
+    import frontmatter
+
+    from ononotes.parse import FM_BOUNDARY
+
+    library = frontmatter.YAMLHandler.FM_BOUNDARY
+    assert (FM_BOUNDARY.pattern, FM_BOUNDARY.flags) == (library.pattern, library.flags)
+
+
+SIMPLE_KEYS = ["date", "person", "type", "status", "mood", "duration", "name", "x_y", "on", "yes"]
+SIMPLE_VALUES = [
+    "2026-11-10",
+    "2026-02-30",
+    "2026-13-01",
+    "0",
+    "7",
+    "07",
+    "30",
+    "1:1",
+    "0:30",
+    "1:60",
+    "10:30:00",
+    "alice",
+    "skip-level",
+    "no-show",
+    "Alice Smith",
+    "yes",
+    "No",
+    "off",
+    "ON",
+    "y",
+    "n",
+    "null",
+    "Null",
+    "~",
+    "true",
+    "e.g.",
+    "a  b",
+    "1_000",
+    "1.5",
+    ".inf",
+    "-3",
+    "x #c",
+    "[a, b]",
+    "'q'",
+    "a: b",
+    "",
+    " ",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(SIMPLE_KEYS), st.sampled_from(SIMPLE_VALUES), st.booleans()),
+        max_size=6,
+    )
+)
+def test_simple_front_matter_reads_as_yaml_does(entries):
+    from ononotes.parse import load_yaml, simple_front_matter
+
+    lines = [f"{key}: {value}" if spaced else f"{key}:{value}" for key, value, spaced in entries]
+    fast = simple_front_matter(lines)
+    if fast is None:
+        return  # left to YAML
+    assert fast == (load_yaml("\n".join(lines)) or {}), lines
+    assert [type(v) for v in fast.values()] == [
+        type(v) for v in (load_yaml("\n".join(lines)) or {}).values()
+    ]
+
+
+def test_simple_front_matter_takes_the_usual_note():
+    from ononotes.parse import simple_front_matter
+
+    lines = ["person: alice", "date: 2026-11-10", "type: 1:1", "status: held", "mood: 4", ""]
+    assert simple_front_matter(lines) == {
+        "person": "alice",
+        "date": dt.date(2026, 11, 10),
+        "type": "1:1",
+        "status": "held",
+        "mood": 4,
+    }
+    assert simple_front_matter(["tags: [career]"]) is None

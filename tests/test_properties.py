@@ -367,3 +367,16 @@ def test_refresh_is_idempotent_and_keeps_what_the_user_wrote(first, second, own)
     open_after = {item.key for item in after.items if item.is_open}
     present = {item.key for item in scan(text.split("\n")).items if item.is_open}
     assert open_after <= present
+
+
+@FAST
+@given(markdown_lines(breaks=False))
+def test_the_scanner_fast_path_gives_the_general_answer(lines):
+    from ononotes.markdown import _Scanner
+
+    def run(simple: bool):
+        scanner = _Scanner(lines, 0, simple=simple)
+        scanner.run()
+        return scanner.nodes, scanner.headings
+
+    assert run(True) == run(False)

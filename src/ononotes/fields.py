@@ -59,25 +59,65 @@ def owner_of(text: str, me: str = "me") -> str:
 
 def item_key(text: str) -> str:
     """The identity of an item: its text without date fields, white space folded, case folded."""
-    return WHITESPACE_RE.sub(" ", ALL_FIELDS_RE.sub(" ", text)).strip().casefold()
+    return _key(text, FIELD_HINT_RE.search(text))
+
+
+# Every form of every field holds one of these, and starts at most one character before it
+# (``[due:: …``). Most items hold none; in the others, the field searches start there: the
+# patterns are slow to try at every position of a long line.
+FIELD_HINT_RE = re.compile(r"due:|created:|done:|completion::|📅|📆|🗓|➕|✅")
+
+
+def _key(text: str, hint: re.Match | None) -> str:
+    if hint is not None:
+        text = _without_fields(text, list(ALL_FIELDS_RE.finditer(text, max(0, hint.start() - 1))))
+    # str.split() splits on exactly the characters regex \s matches: runs folded, ends trimmed
+    return " ".join(text.split()).casefold()
+
+
+def _without_fields(text: str, matches: list[re.Match]) -> str:
+    """What ALL_FIELDS_RE.sub(" ", text) gives, from its matches."""
+    parts, end = [], 0
+    for match in matches:
+        parts += (text[end : match.start()], " ")
+        end = match.end()
+    return "".join(parts) + text[end:] if parts else text
+
+
+# ALL_FIELDS_RE's groups, in order: three forms of each field, one group each
+GROUP_FIELDS = ("due",) * 3 + ("created",) * 3 + ("done",) * 3
 
 
 def item_fields(text: str, me: str = "me"):
     """(owner, due, created, done, key, invalid) of an item's first-line text; ``invalid``
-    names the date fields that are written but are no real day, as (field, raw text)."""
-    dates = {}
+    names the date fields that are written but are no real day, as (field, raw text).
+
+    One search for every field: no form of one field can overlap a form of another, so the
+    first match of each field is the one its own pattern finds first."""
+    dates = {"due": None, "created": None, "done": None}
     invalid = []
-    for name in FIELD_RES:
-        raw = field_text(text, name)
-        dates[name] = parse_iso_date(raw) if raw else None
-        if raw and dates[name] is None:
-            invalid.append((name, raw))
+    hint = FIELD_HINT_RE.search(text)
+    matches = []
+    if hint is not None:
+        seen = set()
+        # from one character before the hint: the lookbehind still sees what precedes it
+        matches = list(ALL_FIELDS_RE.finditer(text, max(0, hint.start() - 1)))
+        for match in matches:
+            name = GROUP_FIELDS[match.lastindex - 1]
+            if name in seen:
+                continue
+            seen.add(name)
+            raw = match.group(match.lastindex)
+            dates[name] = parse_iso_date(raw)
+            if dates[name] is None:
+                invalid.append((name, raw))
+    key = " ".join(_without_fields(text, matches).split()).casefold()
     return (
-        owner_of(text, me),
+        owner_of(text, me) if "@" in text else UNASSIGNED,
         dates["due"],
         dates["created"],
         dates["done"],
-        item_key(text),
+        key,
         tuple(invalid),
     )
 

@@ -1,7 +1,7 @@
 """Text -> notes and profiles. Pure: bytes in, dataclasses and problems out.
 
-Front matter is split by python-frontmatter's YAML handler and loaded with a safe YAML loader
-that refuses alias bombs; the body goes through the block scanner in ``markdown.py``.
+Front matter is split at python-frontmatter's boundary and loaded with a safe YAML loader that
+refuses alias bombs (simple `key: value` lines are read directly, to the same answer); the body goes through the block scanner in ``markdown.py``.
 """
 
 from __future__ import annotations
@@ -159,10 +159,78 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
 
 
+# python-frontmatter's YAMLHandler.FM_BOUNDARY, which a test holds this to: importing the library
+# (and YAML with it) costs a run that reads one simple note more than reading it does
+FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+# Front matter most notes have: `key: value` lines with plain values. Read here, it gives exactly
+# what the YAML loader gives (a property test compares the two); anything else goes to YAML.
+SIMPLE_ENTRY_RE = re.compile(
+    r"([a-z_][a-z0-9_-]*):(?:[ ]+(?:"
+    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"|(?P<int>0|[1-9][0-9]{0,17})"
+    r"|(?P<ratio>[0-9]+(?::[0-9]+)+)"
+    r"|(?P<word>[A-Za-z][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*)"
+    r"))?[ ]*"
+)
+# Plain words YAML 1.1 reads as booleans and nulls, and keys it would read as booleans
+YAML_WORDS = frozenset(
+    [
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "null",
+        "Null",
+        "NULL",
+    ]
+)
+
+
+def simple_front_matter(lines: list[str] | tuple[str, ...]) -> dict[str, Any] | None:
+    """The front matter as YAML would read it, when every line is a simple entry; else None."""
+    meta: dict[str, Any] = {}
+    for line in lines:
+        match = SIMPLE_ENTRY_RE.fullmatch(line)
+        if match is None:
+            if line.strip(" "):
+                return None
+            continue
+        key, date, number, ratio, word = match.groups()
+        if key in YAML_WORDS:
+            return None
+        if word is not None:
+            if word in YAML_WORDS:
+                return None
+            meta[key] = word
+        elif date is not None:
+            try:
+                meta[key] = dt.date.fromisoformat(date)
+            except ValueError:  # no real day: kept as text, as the YAML loader does
+                meta[key] = date
+        elif number is not None:
+            meta[key] = int(number)
+        else:
+            meta[key] = ratio  # 1:1, which YAML 1.1 would read as the base-60 number 61
+    return meta
+
+
 def read_document(data: bytes | str) -> Document:
     """Split a file into lines and front matter; raises FileProblem for what cannot be read."""
-    import frontmatter
-
     text = decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     lines = split_lines(text)
     conflict = None
@@ -172,15 +240,16 @@ def read_document(data: bytes | str) -> Document:
         raise FileProblem(
             "unresolved git conflict markers; resolve the conflict first", conflict + 1
         )
-    boundary = frontmatter.YAMLHandler.FM_BOUNDARY
+    boundary = FM_BOUNDARY
     if not lines or not boundary.match(lines[0]):
         return Document(tuple(lines), None, 0)
     closing = next((i for i in range(1, len(lines)) if boundary.match(lines[i])), None)
     if closing is None:
         raise FileProblem("front matter is not closed (no second '---' line)", 1)
-    meta_text = "\n".join(lines[1:closing])
     body_start = closing + 1
-    meta = load_yaml(meta_text)
+    meta = simple_front_matter(lines[1:closing])
+    if meta is None:
+        meta = load_yaml("\n".join(lines[1:closing]))
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
