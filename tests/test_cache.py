@@ -134,3 +134,39 @@ def test_a_cache_another_ono_is_writing_is_left_alone(generated, run):
     assert [code for code, _, _ in with_lock] == [code for code, _, _ in expected]
     assert "new" in with_lock[3][1]  # todo saw the note written while the cache was locked
     assert answers(run, generated) == expected
+
+
+def test_a_note_pickles_to_itself_with_its_lines_as_one_string():
+    import pickle
+
+    from ononotes.parse import parse_note
+
+    for text in ("---\ndate: 2026-11-10\n---\n\n- [ ] a\n\n", "---\r\ndate: 2026-11-10\r\n---"):
+        note, _ = parse_note(text, "alice/x.md", "alice")
+        copy = pickle.loads(pickle.dumps(note, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copy == note and copy.lines == note.lines and copy.meta == note.meta
+
+
+def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, tmp_path):
+    """Cold runs parse in worker processes from PARALLEL_FROM files on, and a report then
+    takes each person's results from the worker that parsed their notes (their notes are
+    parsed again, and cached, only when a later command asks for them). Lowered here so the
+    small generated vault takes that path, with one person's notes in two folders, so that
+    no single worker sees all of them."""
+    import shutil
+
+    import ononotes.vault
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    stray = vault / "person-001" / "2025-03-03-2.md"
+    stray.write_text(
+        "---\nperson: person-002\ndate: 2025-03-03\n---\n## Action items\n"
+        "- [ ] @person-002 filed in the wrong folder due:2025-03-10\n"
+    )
+    serial = cold_answers(run, vault, monkeypatch, tmp_path, "serial")
+    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    assert os.cpu_count() and os.cpu_count() >= 2  # else parse_files stays serial
+    assert cold_answers(run, vault, monkeypatch, tmp_path, "parallel") == serial
+    assert answers(run, vault) == serial  # warm, after each command filled in what it needed
+    assert "filed in the wrong folder" in serial[1][1]

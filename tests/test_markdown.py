@@ -238,6 +238,14 @@ def scanned(lines: list[str], simple: bool):
     return scanner.nodes, scanner.headings
 
 
+def assert_fast_path_agrees(lines: list[str]) -> bool:
+    """The fast path finds what the general scanner finds; True when it took every line."""
+    from ononotes.markdown import _Scanner
+
+    assert scanned(lines, True) == scanned(lines, False), lines
+    return _Scanner(lines, 0).scan_simple_lines() == len(lines)
+
+
 def test_the_fast_path_gives_the_general_answer_on_every_corpus_example():
     compared = 0
     for name, example in corpus_examples():
@@ -282,6 +290,15 @@ FAST_PATH_LINES = [
     "-",
     "- ",
     "-\u00a0x",
+    "**bold** start",
+    "- **bold** item",
+    "-foo",
+    "_x",
+    "=x",
+    "+1 agreed",
+    "2026 was",
+    "- 2 things",
+    "- =",
 ]
 
 
@@ -291,4 +308,26 @@ def test_the_fast_path_gives_the_general_answer_on_shuffled_lines(seed):
 
     rng = random.Random(seed)
     lines = [rng.choice(FAST_PATH_LINES) for _ in range(rng.randint(1, 60))]
-    assert scanned(lines, True) == scanned(lines, False), lines
+    assert_fast_path_agrees(lines)
+
+
+def simple_lines() -> list[str]:
+    from ononotes.markdown import _simple_kind
+
+    return [
+        line
+        for line in FAST_PATH_LINES
+        if "\t" not in line and (not line.strip(" ") or _simple_kind(line.lstrip(" ")))
+    ]
+
+
+def test_the_fast_path_gives_the_general_answer_on_documents_it_takes_whole():
+    import random
+
+    pool = simple_lines()
+    taken = 0
+    for seed in range(3000):
+        rng = random.Random(seed)
+        lines = [rng.choice(pool) for _ in range(rng.randint(1, 25))]
+        taken += assert_fast_path_agrees(lines)
+    assert taken > 1000  # the generator makes enough documents the fast path takes

@@ -145,14 +145,14 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(vault, run, monkeypatch):
     build_tree(
         vault, {"alice/2026-11-03.md": GOOD, "alice/locked.md": GOOD.replace("11-03", "11-04")}
     )
-    real = Path.read_bytes
+    import ononotes.vault
 
-    def read_bytes(self):
-        if self.name == "locked.md":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def locked_open(path, *args, **kwargs):  # root reads any file: chmod proves nothing here
+        if str(path).endswith("locked.md"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(ononotes.vault, "open", locked_open, raising=False)
     result = run(vault, "check")
     assert result.exit_code == 1
     assert result.stdout.strip() == "alice/locked.md:1: cannot read: Permission denied"

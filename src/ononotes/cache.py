@@ -133,15 +133,22 @@ class ParseCache:
             for path, payload in self._query(
                 f"SELECT path, payload FROM files WHERE path IN ({marks})", chunk
             ):
+                if payload is None:  # indexed, but parsed only for a report's summary
+                    continue
                 try:
                     yield path, pickle.loads(payload)
                 except Exception:  # a damaged row is a miss, never an answer
                     continue
 
-    def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes]]) -> None:
-        """Write (path, stamp text, kind, person, pickled payload) rows in one transaction; the
-        index blob goes with them until ``save_index`` writes it again."""
-        self._write("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows, stale_index=True)
+    def store(
+        self, rows: Iterable[tuple[str, str, str, str | None, bytes | None]], stale_index=True
+    ) -> None:
+        """Write (path, stamp text, kind, person, pickled payload or None) rows in one
+        transaction; the index blob goes with them until ``save_index`` writes it again,
+        unless the caller says the index already holds these stamps."""
+        self._write(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows, stale_index=stale_index
+        )
 
     def forget(self, paths: Iterable[str]) -> None:
         self._write(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from .model import UNASSIGNED
@@ -21,7 +22,11 @@ FIELD_RES = {
         rf"(?<!\S)done:{_DATE}(?!\S)|✅{_VS16}[ \t]*{_DATE}|\[completion::[ \t]*{_DATE}[ \t]*\]"
     ),
 }
-ALL_FIELDS_RE = re.compile("|".join(f"(?:{r.pattern})" for r in FIELD_RES.values()))
+# Every form starts with one of the characters in the lookahead: with it, the regex engine skips
+# other positions at once instead of trying nine forms at each (three times faster on a line).
+ALL_FIELDS_RE = re.compile(
+    "(?=[dc📅📆🗓➕✅[])(?:" + "|".join(f"(?:{r.pattern})" for r in FIELD_RES.values()) + ")"
+)
 OWNER_RE = re.compile(r"(?<!\w)@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
 SLUG_RE = re.compile(r"[a-z0-9_][a-z0-9_.-]*")
 WHITESPACE_RE = re.compile(r"\s+")
@@ -50,7 +55,8 @@ def field_date(text: str, name: str) -> dt.date | None:
 
 def owner_of(text: str, me: str = "me") -> str:
     """The first ``@slug`` mention, case folded; ``@me`` is the vault owner."""
-    match = OWNER_RE.search(text)
+    at = text.find("@")
+    match = OWNER_RE.search(text, at) if at >= 0 else None  # the lookbehind sees text[at - 1]
     if not match:
         return UNASSIGNED
     slug = match.group(1).casefold()
@@ -88,6 +94,9 @@ def _without_fields(text: str, matches: list[re.Match]) -> str:
 GROUP_FIELDS = ("due",) * 3 + ("created",) * 3 + ("done",) * 3
 
 
+# Carried items repeat, word for word, in note after note: a vault reads the same item lines many
+# times over. The result is immutable (a tuple of strings, dates and tuples), so sharing it is safe.
+@functools.lru_cache(maxsize=8192)
 def item_fields(text: str, me: str = "me"):
     """(owner, due, created, done, key, invalid) of an item's first-line text; ``invalid``
     names the date fields that are written but are no real day, as (field, raw text).

@@ -9,6 +9,7 @@ to mistune's answers on every CommonMark and GFM example.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -119,21 +120,41 @@ def _leading_spaces(text: str, pos: int) -> int:
     return len(rest) - len(rest.lstrip(" "))
 
 
+TEXT, ITEM, HEADING = "text", "item", "heading"
+
+
+@functools.lru_cache(maxsize=4096)  # headings and carried items repeat in every note
 def _simple_kind(body: str) -> str | None:
-    """What a line that starts with ``body`` is, for the fast path: "text" (paragraph text),
-    "item" (``- text``, the text plain), "heading" (ATX), or None for anything else."""
+    """What a line whose text (after its indentation) is ``body`` is, for the fast paths:
+    TEXT (paragraph text), ITEM (``- text``, the text itself TEXT), HEADING (ATX), or None
+    for anything else (quotes, fences, HTML, thematic breaks, setext underlines, ordered
+    lists...), which the general scanner reads."""
     char = body[0]
-    if char not in BLOCK_START_CHARS and not char.isdigit():
-        return None if char.isspace() else "text"
-    if char in "-*+":
-        if len(body) > 2 and body[1] == " ":
-            after = body[2]
-            if after not in BLOCK_START_CHARS and not after.isdigit() and not after.isspace():
-                return "item"
-        return None
+    if char not in BLOCK_START_CHARS:
+        if char.isdigit():
+            return None if ORDERED_RE.match(body) else TEXT
+        return None if char.isspace() else TEXT
+    if char in "-*+_=":
+        if THEMATIC_RE.match(body) or SETEXT_RE.match(body):
+            return None
+        if char in "-*+" and (len(body) == 1 or body[1] in " \t"):  # a bullet
+            content = body[2:] if body[1:2] == " " else ""
+            if content and content[0] != " " and _simple_kind(content) is TEXT:
+                return ITEM
+            return None
+        return TEXT
     if char == "#":
-        return "heading" if ATX_RE.match(body) else "text"
+        return HEADING if ATX_RE.match(body) else TEXT
     return None
+
+
+def _atx_title(body: str, atx: re.Match) -> str:
+    title = body[atx.end() :]
+    if "#" in title:  # an optional closing sequence of #s
+        title = ATX_CLOSING_RE.sub("", title)
+        if HASHES_RE.fullmatch(title.strip()):
+            title = ""
+    return title.strip()
 
 
 @dataclass(slots=True)
@@ -171,75 +192,79 @@ class _Scanner:
     simple: bool = True  # take the fast path for common lines (tests turn it off to compare)
 
     def run(self) -> None:
-        lines = self.lines
-        simple = self.simple
-        for index in range(self.first, len(lines)):
-            line = lines[index]
-            if not simple or "\t" in line or not self.scan_simple_line(index, line):
-                self.scan_line(index, line.expandtabs(4))
+        start = self.scan_simple_lines() if self.simple else self.first
+        for index in range(start, len(self.lines)):
+            self.scan_line(index, self.lines[index].expandtabs(4))
         self.close_containers(0)
 
     # -- the fast path --------------------------------------------------------------------------
 
-    def scan_simple_line(self, index: int, line: str) -> bool:
-        """Handle a common line exactly as ``scan_line`` would, only faster, and return True; or
-        change nothing and return False. Common lines are blank lines, paragraph text, ``- text``
-        items and ATX headings, met with no fence, HTML block, indented code or block quote
-        open. Most lines of a 1:1 note are one of these; the tests hold both paths to the same
-        answer on every corpus example and on generated documents."""
-        leaf = self.leaf
-        if leaf is not None and leaf != "paragraph":
-            return False
-        containers = self.containers
-        body = line.lstrip(" ")
-        if not body:
-            last = containers[-1] if containers else None
-            if last is not None and last.last_line < 0:
-                return False
-            for container in containers:
-                if container.kind != "item" or (container.empty_start and container.last_line < 0):
-                    return False
-            if leaf == "paragraph":
-                self.leaf = None
-            return True
-        kind = _simple_kind(body)
-        if kind is None:
-            return False
-        indent = len(line) - len(body)
-        matched = pos = 0
-        stopped = False
-        for container in containers:
-            if container.kind != "item":
-                return False
-            if stopped or indent < container.content_col:
-                stopped = True  # not continued: this and every container inside it
+    def scan_simple_lines(self) -> int:
+        """Scan lines from ``first`` for as long as each is blank or of a simple kind (see
+        ``_simple_kind``) indented no more than three spaces past its list item; return the
+        index of the first other line, with the scanner's state as ``scan_line`` would have
+        left it there. Most 1:1 notes are made only of such lines. The state shrinks to a stack
+        of the open items' content columns, since every open item shares the last line touched
+        (``touch`` touches them all)."""
+        lines = self.lines
+        columns: list[int] = []  # content column of each open item, outermost first
+        open_nodes: list[int] = []
+        nodes = self.nodes
+        paragraph = False
+        touched = -1
+        index = self.first
+        for index in range(self.first, len(lines)):  # noqa: B007 (the index is returned)
+            line = lines[index]
+            body = line.lstrip(" ")
+            if not body:
+                paragraph = False
                 continue
-            matched += 1
-            pos = container.content_col
-        if indent - pos >= 4:
-            return False  # indented code, or text indented that far: scan_line knows
-        all_matched = matched == len(containers)
-        if not all_matched:
-            if leaf == "paragraph" and kind == "text":
-                self.touch(index)  # a lazy continuation line
-                return True
-            self.leaf = None
-            self.close_containers(matched)
-        if kind == "text":
-            if self.leaf != "paragraph":
-                self.leaf = "paragraph"
-                self.paragraph_start = index
-                self.paragraph_top_level = not self.containers
-        elif kind == "item":
-            self.open_list_item(index, line, indent, body[0])
-            self.leaf = "paragraph"  # the item's text: _simple_kind saw it is plain text
-            self.paragraph_start = index
-            self.paragraph_top_level = False
+            kind = _simple_kind(body) if "\t" not in line else None
+            if kind is None:
+                break
+            indent = len(line) - len(body)
+            matched = pos = 0
+            for column in columns:
+                if indent < column:
+                    break
+                matched += 1
+                pos = column
+            if indent - pos >= 4:
+                break
+            if matched < len(columns):
+                if paragraph and kind is TEXT:
+                    touched = index  # a lazy continuation line
+                    continue
+                paragraph = False
+                while len(columns) > matched:
+                    columns.pop()
+                    nodes[open_nodes.pop()].end = touched + 1
+            touched = index
+            if kind is TEXT:
+                if not paragraph:
+                    paragraph = True
+                    self.paragraph_start, self.paragraph_top_level = index, not columns
+            elif kind is ITEM:
+                match = TASK_RE.match(line, indent + 2)
+                task = (match.group(1), match.end()) if match else None
+                nodes.append(_ListNode(index, indent, len(columns), False, task))
+                open_nodes.append(len(nodes) - 1)
+                columns.append(indent + 2)
+                paragraph = True
+                self.paragraph_start, self.paragraph_top_level = index, False
+            else:
+                paragraph = False
+                if not columns:
+                    atx = ATX_RE.match(body)
+                    self.headings.append(Heading(index, len(atx.group(1)), _atx_title(body, atx)))
         else:
-            self.atx_heading(index, body, ATX_RE.match(body))
-            return True
-        self.touch(index)
-        return True
+            index = len(lines)
+        self.containers = [
+            _Container("item", column, node, touched)
+            for column, node in zip(columns, open_nodes, strict=True)
+        ]
+        self.leaf = "paragraph" if paragraph else None
+        return index
 
     # -- containers ---------------------------------------------------------------------------
 
@@ -473,12 +498,7 @@ class _Scanner:
     def atx_heading(self, index: int, body: str, atx: re.Match) -> None:
         self.leaf = None
         if not self.containers:
-            title = body[atx.end() :]
-            if "#" in title:  # an optional closing sequence of #s
-                title = ATX_CLOSING_RE.sub("", title)
-                if HASHES_RE.fullmatch(title.strip()):
-                    title = ""
-            self.headings.append(Heading(index, len(atx.group(1)), title.strip()))
+            self.headings.append(Heading(index, len(atx.group(1)), _atx_title(body, atx)))
         self.touch(index)
 
     def setext_heading(self, body: str) -> None:
@@ -516,13 +536,13 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
     """
     scanner = _Scanner(lines, first)
     scanner.run()
-    headings = tuple(scanner.headings)
+    nodes, headings = scanner.nodes, tuple(scanner.headings)
     items: list[Item] = []
     problems: list[tuple[int, str]] = []
     task_stack: list[tuple[int, int]] = []  # (node end, item index)
     heading_at = 0
     section = ""
-    for node in scanner.nodes:
+    for node in nodes:
         while heading_at < len(headings) and headings[heading_at].index < node.start:
             section = headings[heading_at].title
             heading_at += 1
@@ -557,7 +577,5 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
             )
         )
         task_stack.append((node.end, len(items) - 1))
-    list_starts = tuple(
-        (n.start, n.indent) for n in scanner.nodes if n.depth == 0 and not n.in_quote
-    )
+    list_starts = tuple((n.start, n.indent) for n in nodes if n.depth == 0 and not n.in_quote)
     return ParsedBody(tuple(items), headings, list_starts, tuple(problems))

@@ -145,7 +145,7 @@ class Note:
 
     def __reduce__(self):  # see Item.__reduce__
         return (
-            Note,
+            _unpickle_note,
             (
                 self.path,
                 self.person,
@@ -155,7 +155,8 @@ class Note:
                 self.mood,
                 self.duration,
                 self.tags,
-                self.lines,
+                # one string, not one per line: the parse cache pickles every note of a vault
+                "\n".join(self.lines) if self.lines else None,
                 self.body_start,
                 self.items,
                 self.headings,
@@ -173,6 +174,12 @@ class Note:
     @property
     def sort_key(self) -> tuple[dt.date, str]:
         return (self.date, self.path.rsplit("/", 1)[-1])
+
+
+def _unpickle_note(path, person, date, type, status, mood, duration, tags, text, *rest) -> Note:
+    # lines hold no line breaks (parse.split_lines took them out), so joining them is reversible
+    lines = tuple(text.split("\n")) if text is not None else ()
+    return Note(path, person, date, type, status, mood, duration, tags, lines, *rest)
 
 
 @dataclass(frozen=True, slots=True)

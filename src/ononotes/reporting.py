@@ -18,7 +18,15 @@ from .checks import check_date, check_slug
 from .errors import UsageError
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
-from .vault import Vault, load_config, load_vault, markdown_files, read_file, write_atomically
+from .vault import (
+    Vault,
+    gc_paused,
+    load_config,
+    load_vault,
+    markdown_files,
+    read_file,
+    write_atomically,
+)
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -222,6 +230,35 @@ def build_reports(
 NEEDS_ITEMS = ("table", "json", "md", "html")  # the formats that list items, not only counts
 
 
+@dataclass(frozen=True)
+class PersonResults:
+    """What ``cached_reports`` keeps of one person: for each part asked for, the cadence row
+    (with its problems), the actions counters, the action items. A picklable function of the
+    person's notes and profile, so a cold run computes it where the notes were parsed."""
+
+    parts: tuple[str, ...]
+    config: Config
+    window: Window
+    placeholders: frozenset[str]
+
+    def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict[str, object]:
+        from .reports import cadence_row, person_actions
+
+        notes = sorted(notes, key=lambda note: note.sort_key)
+        computed: dict[str, object] = {}
+        if "cadence" in self.parts:
+            problems: list[Problem] = []
+            row = cadence_row(
+                slug, notes, profile, self.config, self.window, problems, self.placeholders
+            )
+            computed["cadence"] = (row, tuple(problems))
+        if "actions" in self.parts:
+            actions = person_actions(slug, notes, self.window)
+            computed["actions"] = dataclasses.replace(actions, items=())
+            computed["items"] = actions.items
+        return computed
+
+
 def cached_reports(
     root: Path,
     window: Window,
@@ -235,18 +272,33 @@ def cached_reports(
 
     A person's result is keyed by their notes' and profile's stamps, the window, the config,
     the templates' placeholder lines and the code's version; items are stored apart from the
-    counters and loaded only when ``with_items``.
+    counters and loaded only when ``with_items``. Files parsed in this run (a cold run, or
+    files that changed) have their people's results computed as they are parsed.
     """
     import hashlib
 
     from . import __version__
     from .cache import FORMAT
-    from .reports import assemble_actions, assemble_cadence, cadence_row, person_actions
+    from .reports import assemble_actions, assemble_cadence
     from .templates import template_placeholders
     from .vault import index_vault
 
-    index = index_vault(root, progress=_progress_bar if progress else None)
-    config = index.config
+    config = load_config(root)
+    parts = [
+        p
+        for p, wanted in (("cadence", which != "actions"), ("actions", which != "cadence"))
+        if wanted
+    ]
+    if "actions" in parts and with_items:
+        parts.append("items")
+    # only the cadence rows (their insights) read the templates' placeholder lines
+    placeholders = (
+        template_placeholders(root / config.templates_dir) if "cadence" in parts else frozenset()
+    )
+    compute = PersonResults(tuple(parts), config, window, placeholders)
+    index = index_vault(
+        root, config, progress=_progress_bar if progress else None, summarize=compute
+    )
     notes_of: dict[str, list[str]] = {}
     profile_of: dict[str, str] = {}
     flagged: list[str] = []
@@ -258,13 +310,6 @@ def cached_reports(
             notes_of.setdefault(owner, []).append(path)
         elif base == "profile":
             profile_of[owner] = path
-    parts = [
-        p
-        for p, wanted in (("cadence", which != "actions"), ("actions", which != "cadence"))
-        if wanted
-    ]
-    if "actions" in parts and with_items:
-        parts.append("items")
     # profiles feed only the cadence rows; the actions report needs no more than their slugs
     wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
     decoded = index.decode(sorted(set(flagged) | wanted_profiles))
@@ -272,11 +317,6 @@ def cached_reports(
     profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
     people = select_people(sorted(set(profile_of) | set(notes_of)), person)
     base = repr((FORMAT, __version__, window, config))
-
-    # only the cadence rows (their insights) read the templates' placeholder lines
-    placeholders = (
-        template_placeholders(root / config.templates_dir) if "cadence" in parts else frozenset()
-    )
     extra = {"cadence": repr(sorted(placeholders)), "actions": "", "items": ""}
 
     def key(slug: str) -> str:
@@ -299,20 +339,10 @@ def cached_reports(
         if all(f"{part}:{slug}" in found for part in parts):
             continue
         paths = notes_of.get(slug, [])
-        notes = sorted(
-            (record for _, record, _ in index.decode(paths).values()), key=lambda n: n.sort_key
-        )
-        computed = {}
-        if "cadence" in parts:
-            row_problems: list[Problem] = []
-            row = cadence_row(
-                slug, notes, profiles.get(slug), config, window, row_problems, placeholders
-            )
-            computed["cadence"] = (row, tuple(row_problems))
-        if "actions" in parts:
-            actions = person_actions(slug, notes, window)
-            computed["actions"] = dataclasses.replace(actions, items=())
-            computed["items"] = actions.items
+        computed = index.summary(slug, paths, profile_of.get(slug))
+        if computed is None:  # not all parsed in one place this run: decode them here
+            notes = [record for _, record, _ in index.decode(paths).values()]
+            computed = compute(slug, notes, profiles.get(slug))
         for part in parts:
             slot = f"{part}:{slug}"
             found[slot] = computed[part]
@@ -414,9 +444,10 @@ def run_report(
     fmt = fmt or "table"
     if len(roots) == 1:
         with_items = items or fmt in NEEDS_ITEMS
-        cadence, actions, read_problems = cached_reports(
-            roots[0], window, which, person, with_items, progress
-        )
+        with gc_paused():
+            cadence, actions, read_problems = cached_reports(
+                roots[0], window, which, person, with_items, progress
+            )
         title = vault_names(roots)[0]
     else:
         data = combine(read_vaults(roots, progress))

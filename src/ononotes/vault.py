@@ -5,7 +5,10 @@ This module and the git, watch and CLI modules are the only ones that touch the 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,40 +114,46 @@ def markdown_files(root: Path, config: Config) -> Iterator[Path]:
         yield Path(path)
 
 
-def folder_person(root: Path, path: Path) -> str | None:
-    """The person a note belongs to by its folder, when that folder name is a slug."""
-    parent = path.parent
-    if parent == root:
-        return None
-    name = parent.name
-    return name if is_slug(name) else None
+def rel_folder_person(folder: str) -> str | None:
+    """The person a note belongs to by its folder (given relative to the vault, '' for the vault
+    itself), when that folder name is a slug."""
+    name = folder.rpartition("/")[2]
+    return name if name and is_slug(name) else None
 
 
-def read_bytes(root: Path, path: Path) -> bytes:
+def read_bytes(root: Path, path: Path | str) -> bytes:
     """A file's bytes, refusing what would leave the vault or could never be a note."""
     from .parse import MAX_NOTE_BYTES  # here: a warm run parses nothing and need not import it
 
-    rel = relative(root, path)
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise NoteError(
-                "symlink that cannot be resolved (a loop, or a missing target)", rel, 1
-            ) from None
-        if root.resolve() not in target.parents:
-            raise NoteError("symlink to a file outside the vault; not followed", rel, 1)
     try:
-        size = path.stat().st_size
-        if size > MAX_NOTE_BYTES:
+        info = os.lstat(path)  # one call for the usual plain file: a cold run reads thousands
+        if stat.S_ISLNK(info.st_mode):
+            _check_symlink(root, Path(path))
+            info = os.stat(path)
+        if info.st_size > MAX_NOTE_BYTES:
             raise NoteError(
-                f"file is {size // (1024 * 1024)} MB, over the {MAX_NOTE_BYTES // (1024 * 1024)} MB a note may have; skipped",
-                rel,
+                f"file is {info.st_size // (1024 * 1024)} MB, over the {MAX_NOTE_BYTES // (1024 * 1024)} MB a note may have; skipped",
+                relative(root, Path(path)),
                 1,
             )
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError as exc:
-        raise NoteError(f"cannot read: {exc.strerror or exc}", rel, 1) from None
+        raise NoteError(
+            f"cannot read: {exc.strerror or exc}", relative(root, Path(path)), 1
+        ) from None
+
+
+def _check_symlink(root: Path, path: Path) -> None:
+    rel = relative(root, path)
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise NoteError(
+            "symlink that cannot be resolved (a loop, or a missing target)", rel, 1
+        ) from None
+    if root.resolve() not in target.parents:
+        raise NoteError("symlink to a file outside the vault; not followed", rel, 1)
 
 
 @dataclass
@@ -165,19 +174,20 @@ class Vault:
         return sorted(set(self.profiles) | {note.person for note in self.notes})
 
 
-def read_file(root: Path, path: Path, config: Config):
-    """('note'|'profile'|None, record, problems) for one file; never raises for bad content."""
+def read_file(root: Path, path: Path | str, config: Config, rel: str | None = None):
+    """('note'|'profile'|None, record, problems) for one file (``rel``: its path relative to
+    the vault, when the caller knows it); never raises for bad content."""
     from .parse import parse_note, parse_profile
 
-    rel = relative(root, path)
+    rel = rel if rel is not None else relative(root, Path(path))
     try:
         data = read_bytes(root, path)
     except NoteError as exc:
         return None, None, [Problem(exc.path or rel, exc.line, exc.message)]
-    person = folder_person(root, path)
-    if person is None and path.parent == root:
-        person = config.person  # a shared person's repository keeps their notes at the top
-    if path.name == PROFILE_NAME and person is not None:
+    folder, _, name = rel.rpartition("/")
+    # a shared person's repository keeps their notes at the top
+    person = rel_folder_person(folder) if folder else config.person
+    if name == PROFILE_NAME and person is not None:
         profile, problems = parse_profile(data, rel, person)
         if profile is not None and "date" not in profile.meta:
             return "profile", profile, problems
@@ -229,6 +239,19 @@ def scan_files(root: Path, config: Config) -> list[tuple[str, str, str | None]]:
     return entries
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Parsing and decoding notes make millions of small objects and no reference cycles, so
+    the cycle collector's passes over them are pure cost (a quarter of a cold run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 PARALLEL_FROM = 1000  # files to parse before a second process is worth its start-up
 
 
@@ -240,47 +263,107 @@ def _record_person(kind: str | None, record) -> str | None:
     return None
 
 
-def _parse_rows(root: Path, config: Config, entries: list[FileEntry], progress=None) -> list[tuple]:
-    """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry."""
+# person -> (their note paths, their profile's path, what ``summarize`` made of them); None when
+# the person's files were parsed in more than one place, so no one place saw them all
+Summaries = dict[str, "tuple[frozenset[str], str | None, object] | None"]
+
+
+def _parse_rows(
+    root: Path,
+    config: Config,
+    entries: list[FileEntry],
+    progress=None,
+    summarize=None,
+    notes_back: bool = True,
+) -> tuple[list[tuple], Summaries]:
+    """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry, and
+    ``summarize(person, notes, profile)`` for each person these files are about. Without
+    ``notes_back``, a note read without problems has no pickle (None): the caller has the
+    summaries and will parse it again if it ever needs it."""
     import pickle
 
     rows = []
+    notes: dict[str, list] = {}
+    profiles: dict[str, tuple[str, object]] = {}
     for entry in entries:
-        kind, record, problems = read_file(root, Path(entry.path), config)
-        payload = pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
+        kind, record, problems = read_file(root, entry.path, config, entry.rel)
+        payload = (
+            pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
+            if notes_back or kind != "note" or problems
+            else None
+        )
         stamp = entry.stamp or ""
         # the kind ends with "+" when the file has problems: callers find them without decoding
         marked = (kind or "") + ("+" if problems else "")
-        rows.append((entry.rel, stamp, marked, _record_person(kind, record), payload))
+        person = _record_person(kind, record)
+        rows.append((entry.rel, stamp, marked, person, payload))
+        if kind == "note":
+            notes.setdefault(person, []).append(record)
+        elif kind == "profile":
+            profiles[person] = (entry.rel, record)
         if progress is not None:
             progress(1)
-    return rows
+    summaries: Summaries = {}
+    if summarize is not None:
+        for person in notes.keys() | profiles.keys():
+            profile_path, profile = profiles.get(person, (None, None))
+            mine = notes.get(person, [])
+            paths = frozenset(note.path for note in mine)
+            summaries[person] = (paths, profile_path, summarize(person, mine, profile))
+    return rows, summaries
 
 
-def _parse_rows_job(job: tuple[Path, Config, list[FileEntry]]) -> list[tuple]:
-    return _parse_rows(*job)
+def _parse_rows_job(job: tuple) -> tuple[list[tuple], Summaries]:
+    with gc_paused():
+        return _parse_rows(*job)
 
 
-def parse_files(root: Path, config: Config, entries: list[FileEntry], progress=None) -> list[tuple]:
+def _by_top_folder(entries: list[FileEntry], size: int) -> list[list[FileEntry]]:
+    """The entries in chunks of about ``size``, each top-level folder whole: a person's notes
+    usually sit in their folder, so one worker sees them all and can summarise them."""
+    folders: dict[str, list[FileEntry]] = {}
+    for entry in entries:
+        folders.setdefault(entry.rel.partition("/")[0] if "/" in entry.rel else "", []).append(
+            entry
+        )
+    chunks: list[list[FileEntry]] = [[]]
+    for group in folders.values():
+        if chunks[-1] and len(chunks[-1]) + len(group) > size:
+            chunks.append([])
+        chunks[-1].extend(group)
+    return chunks
+
+
+def parse_files(
+    root: Path, config: Config, entries: list[FileEntry], progress=None, summarize=None
+) -> tuple[list[tuple], Summaries]:
     """``_parse_rows`` over every entry, on every core when there are many; ``progress`` is
-    told how many files were parsed as they are."""
+    told how many files were parsed as they are. With ``summarize``, the workers send back
+    what it made of each person rather than their notes (see ``_parse_rows``): pickling every
+    note to pass it back costs a cold report a third of its time."""
     workers = min(os.cpu_count() or 1, 4)
     if len(entries) < PARALLEL_FROM or workers < 2:
-        return _parse_rows(root, config, entries, progress)
+        return _parse_rows(root, config, entries, progress, summarize)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = max(50, len(entries) // (workers * 8))
-    jobs = [(root, config, entries[i : i + size]) for i in range(0, len(entries), size)]
+    jobs = [
+        (root, config, chunk, None, summarize, summarize is None)
+        for chunk in _by_top_folder(entries, size)
+    ]
     rows: list[tuple] = []
+    summaries: Summaries = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk in pool.map(_parse_rows_job, jobs):
-            rows.extend(chunk)
+        for chunk_rows, chunk_summaries in pool.map(_parse_rows_job, jobs):
+            rows.extend(chunk_rows)
+            for person, summary in chunk_summaries.items():
+                summaries[person] = None if person in summaries else summary
             if progress is not None:
-                progress(len(chunk))
-    return rows
+                progress(len(chunk_rows))
+    return rows, summaries
 
 
 def parse_fingerprint(config: Config) -> str:
@@ -298,9 +381,20 @@ class VaultIndex:
     rows: dict[str, tuple[str, str, str | None]]
     cache: object
     fresh: dict[str, bytes]  # path -> pickled (kind, record, problems), parsed in this run
+    summaries: Summaries = field(default_factory=dict)
+
+    def summary(self, person: str, paths, profile: str | None):
+        """What ``summarize`` made of ``person`` in this run, if it saw exactly these note
+        paths and this profile (all parsed in one place); else None."""
+        found = self.summaries.get(person)
+        if found is None or found[1] != profile or found[0] != frozenset(paths):
+            return None
+        return found[2]
 
     def decode(self, paths) -> dict[str, tuple]:
-        """path -> (kind, record, problems) for ``paths``, from this run or the cache."""
+        """path -> (kind, record, problems) for ``paths``, from this run or the cache; what
+        neither holds (a note parsed for its summary only, a damaged cache row) is read again
+        and cached."""
         import pickle
 
         # decoded only when asked for: a cold run then holds bytes, not every note at once
@@ -308,21 +402,33 @@ class VaultIndex:
         missing = [path for path in paths if path not in found]
         if missing and self.cache is not None:
             found.update(self.cache.payloads(missing))
-        for path in missing:  # a damaged cache row: read the file again
-            if path not in found:
-                (row,) = _parse_rows(
-                    self.root, self.config, [FileEntry(str(self.root / path), path, None)]
-                )
-                found[path] = pickle.loads(row[4])
+        missing = [path for path in missing if path not in found]
+        if missing:
+            entries = [
+                FileEntry(str(self.root / path), path, self.rows.get(path, ("",))[0] or None)
+                for path in missing
+            ]
+            with gc_paused():
+                parsed, _ = parse_files(self.root, self.config, entries)
+            for row in parsed:
+                found[row[0]] = pickle.loads(row[4])
+            if self.cache is not None:  # the index already holds these stamps
+                self.cache.store((row for row in parsed if row[1]), stale_index=False)
         return found
 
 
 def index_vault(
-    root: Path, config: Config | None = None, use_cache: bool = True, progress=None
+    root: Path,
+    config: Config | None = None,
+    use_cache: bool = True,
+    progress=None,
+    summarize=None,
 ) -> VaultIndex:
     """Stat every file, parse those the cache does not know as they are now, store them.
     ``progress``, when given, is called with the number of files to parse, then a callback for
-    the parsing to report to."""
+    the parsing to report to. ``summarize(person, notes, profile)``, a picklable function, is
+    run where the files are parsed on the people they are about (see ``VaultIndex.summary``).
+    """
 
     from .cache import ParseCache
 
@@ -339,18 +445,20 @@ def index_vault(
         else:
             stale.append(FileEntry(path, rel, stamp))
     report = progress(len(stale)) if progress is not None and stale else None
-    parsed = parse_files(root, config, stale, report)
+    with gc_paused():
+        parsed, summaries = parse_files(root, config, stale, report, summarize)
     fresh = {}
     for rel, stamp, kind, person, payload in parsed:
         rows[rel] = (stamp, kind, person)
-        fresh[rel] = payload
+        if payload is not None:
+            fresh[rel] = payload
     if cache is not None:
         gone = set(known) - set(rows)
         if parsed or gone:
             cache.store(row for row in parsed if row[1])  # no stamp, no row: read it again
             cache.forget(gone)
             cache.save_index({rel: row for rel, row in rows.items() if row[0]})
-    return VaultIndex(root, config, rows, cache, fresh)
+    return VaultIndex(root, config, rows, cache, fresh, summaries)
 
 
 def load_vault(
@@ -361,6 +469,11 @@ def load_vault(
     With ``person``, only that person's notes are decoded (profiles and problems all are): the
     cost of ``ono new`` then barely grows with the vault.
     """
+    with gc_paused():
+        return _load_vault(root, config, person, use_cache)
+
+
+def _load_vault(root: Path, config: Config | None, person: str | None, use_cache: bool) -> Vault:
     index = index_vault(root, config, use_cache)
     wanted = [
         path
