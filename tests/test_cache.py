@@ -170,3 +170,20 @@ def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, 
     assert cold_answers(run, vault, monkeypatch, tmp_path, "parallel") == serial
     assert answers(run, vault) == serial  # warm, after each command filled in what it needed
     assert "filed in the wrong folder" in serial[1][1]
+
+
+def test_slot_builders_build_what_the_constructors_build():
+    import datetime as dt
+
+    from ononotes.model import Heading, Item, Note, build_heading, build_item, build_note
+
+    item_fields = (3, 5, 2, "x", "send it", "alice", dt.date(2026, 11, 17), None, None, "k", "s", 1)
+    assert build_item(*item_fields) == Item(*item_fields)
+    assert repr(build_item(*item_fields)) == repr(Item(*item_fields))
+    assert build_heading(0, 2, "Notes") == Heading(0, 2, "Notes")
+    note_fields = ("a/x.md", "alice", dt.date(2026, 11, 10), "1:1", None, 4, 30, ("t",))
+    rest = (("---", "date: 2026-11-10", "---"), 3, (Item(*item_fields),), (), (), {"mood": 4})
+    built, made = build_note(*note_fields, *rest), Note(*note_fields, *rest)
+    assert built == made and built.meta == made.meta and hash(built) == hash(made)
+    with pytest.raises(AttributeError):  # still frozen
+        built.person = "bob"

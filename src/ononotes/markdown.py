@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .fields import item_fields
-from .model import Heading, Item, ParsedBody
+from .model import Heading, Item, ParsedBody, build_heading, build_item
 
 TASK_RE = re.compile(r"\[(.)\][ \t\f\v]+(?=\S)")
 BULLET_RE = re.compile(r"[-+*](?=[ \t]|$)")
@@ -148,6 +148,32 @@ def _simple_kind(body: str) -> str | None:
     return None
 
 
+BLANK = ("blank", 0, None)
+
+
+@functools.lru_cache(maxsize=8192)  # headings, carried items and blank lines recur note after note
+def _simple_line(line: str) -> tuple[str, int, object] | None:
+    """(kind, indentation, what the kind needs) of a line for the fast path, BLANK for a blank
+    line, None for a line the general scanner must read. An ITEM comes with its task
+    (status character, column where its text starts) or None, a HEADING with (level, title)."""
+    body = line.lstrip(" ")
+    if not body:
+        return BLANK
+    if "\t" in line:
+        return None
+    kind = _simple_kind(body)
+    if kind is None:
+        return None
+    indent = len(line) - len(body)
+    if kind is ITEM:
+        match = TASK_RE.match(line, indent + 2)
+        return kind, indent, (match.group(1), match.end()) if match else None
+    if kind is HEADING:
+        atx = ATX_RE.match(body)
+        return kind, indent, (len(atx.group(1)), _atx_title(body, atx))
+    return kind, indent, None
+
+
 def _atx_title(body: str, atx: re.Match) -> str:
     title = body[atx.end() :]
     if "#" in title:  # an optional closing sequence of #s
@@ -214,15 +240,13 @@ class _Scanner:
         touched = -1
         index = self.first
         for index in range(self.first, len(lines)):  # noqa: B007 (the index is returned)
-            line = lines[index]
-            body = line.lstrip(" ")
-            if not body:
+            found = _simple_line(lines[index])
+            if found is BLANK:
                 paragraph = False
                 continue
-            kind = _simple_kind(body) if "\t" not in line else None
-            if kind is None:
+            if found is None:
                 break
-            indent = len(line) - len(body)
+            kind, indent, detail = found
             matched = pos = 0
             for column in columns:
                 if indent < column:
@@ -245,9 +269,7 @@ class _Scanner:
                     paragraph = True
                     self.paragraph_start, self.paragraph_top_level = index, not columns
             elif kind is ITEM:
-                match = TASK_RE.match(line, indent + 2)
-                task = (match.group(1), match.end()) if match else None
-                nodes.append(_ListNode(index, indent, len(columns), False, task))
+                nodes.append(_ListNode(index, indent, len(columns), False, detail))
                 open_nodes.append(len(nodes) - 1)
                 columns.append(indent + 2)
                 paragraph = True
@@ -255,8 +277,7 @@ class _Scanner:
             else:
                 paragraph = False
                 if not columns:
-                    atx = ATX_RE.match(body)
-                    self.headings.append(Heading(index, len(atx.group(1)), _atx_title(body, atx)))
+                    self.headings.append(build_heading(index, *detail))
         else:
             index = len(lines)
         self.containers = [
@@ -561,7 +582,7 @@ def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
             )
         parent = task_stack[-1][1] if task_stack else None
         items.append(
-            Item(
+            build_item(
                 node.start,
                 node.end,
                 node.indent,

@@ -6,6 +6,7 @@ functions over them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,22 @@ HELD = "held"
 PLANNED = "planned"
 CANCELLED_STATUSES = frozenset({"cancelled", "rescheduled", "no-show"})
 UNASSIGNED = "unassigned"
+
+
+def slot_builder(cls, name: str):
+    """A function building ``cls`` (a frozen slots dataclass) from every field, positionally,
+    by setting its slots directly: a frozen __init__ goes through object.__setattr__ for each
+    field, three times slower, and the parser and the parse cache build hundreds of thousands
+    of these. No defaults and no checks: for those hot loops only. ``name`` is the module
+    global it is stored in, so that pickle can find it."""
+    names = [item.name for item in dataclasses.fields(cls)]
+    namespace = {f"_set_{field}": getattr(cls, field).__set__ for field in names}
+    namespace.update(_new=object.__new__, _cls=cls, __name__=cls.__module__)
+    lines = [f"def {name}({', '.join(names)}):", "    self = _new(_cls)"]
+    lines += [f"    _set_{field}(self, {field})" for field in names]
+    lines.append("    return self")
+    exec("\n".join(lines), namespace)  # as dataclasses itself writes __init__
+    return namespace[name]
 
 
 def state_of(status_char: str) -> str:
@@ -55,7 +72,7 @@ class Heading:
     title: str
 
     def __reduce__(self):
-        return (Heading, (self.index, self.level, self.title))
+        return (build_heading, (self.index, self.level, self.title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +105,7 @@ class Item:
         # slots dataclasses pickle through a generic __getstate__ that looks up the fields of
         # every object; the parse cache stores hundreds of thousands, so call the constructor
         return (
-            Item,
+            build_item,
             (
                 self.start,
                 self.end,
@@ -112,6 +129,10 @@ class Item:
     @property
     def is_open(self) -> bool:
         return self.state == OPEN
+
+
+build_heading = slot_builder(Heading, "build_heading")
+build_item = slot_builder(Item, "build_item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,10 +197,13 @@ class Note:
         return (self.date, self.path.rsplit("/", 1)[-1])
 
 
+build_note = slot_builder(Note, "build_note")
+
+
 def _unpickle_note(path, person, date, type, status, mood, duration, tags, text, *rest) -> Note:
     # lines hold no line breaks (parse.split_lines took them out), so joining them is reversible
     lines = tuple(text.split("\n")) if text is not None else ()
-    return Note(path, person, date, type, status, mood, duration, tags, lines, *rest)
+    return build_note(path, person, date, type, status, mood, duration, tags, lines, *rest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from .fields import is_slug, parse_iso_date
 from .markdown import scan
-from .model import Note, Problem, Profile
+from .model import Note, Problem, Profile, build_note
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 10_000
@@ -340,21 +340,21 @@ def note_from_document(
     tags = tuple(str(tag) for tag in tags) if isinstance(tags, (list, tuple)) else (str(tags),)
     body = scan(list(document.lines), document.body_start, me)
     problems.extend(body.problems)
-    note = Note(
-        path=path,
-        person=person,
-        date=date,
-        type=str(meta.get("type") or "1:1"),
-        status=status or None,
-        mood=mood,
-        duration=duration,
-        tags=tags,
-        lines=document.lines,
-        body_start=document.body_start,
-        items=body.items,
-        headings=body.headings,
-        list_starts=body.list_starts,
-        meta=meta,
+    note = build_note(  # Note(...), built faster: see model.slot_builder
+        path,
+        person,
+        date,
+        str(meta.get("type") or "1:1"),
+        status or None,
+        mood,
+        duration,
+        tags,
+        document.lines,
+        document.body_start,
+        body.items,
+        body.headings,
+        body.list_starts,
+        meta,
     )
     return note, problems
 
