@@ -4,9 +4,10 @@ measured in the same run.
     python benchmarks/run.py [--people 200] [--weeks 104] [--runs 5] [--json FILE]
 
 Baselines: `rg --count-matches '\\[.\\]'` over the vault (the cost of reading every file; Debian's
-ripgrep) and `python -c 'import click'` (the interpreter and the CLI framework). Each command gets
-a warm-up run, then --runs timed runs; the median is reported, with the peak memory the OS
-counted for the process. The targets are issue 6's.
+ripgrep) and `python -c 'import click'` (the interpreter and the CLI framework). Each check runs
+its baseline and its command in turns: a warm-up of each, then --runs pairs; the ratio is the
+median of the pairs' ratios, printed with each command's median time and the peak memory the OS
+counted for it. The targets are issue 6's.
 """
 
 from __future__ import annotations
@@ -32,13 +33,6 @@ from make_vault import make_vault  # noqa: E402
 TODAY = "2026-11-01"
 
 
-@dataclass
-class Timing:
-    name: str
-    seconds: float
-    peak_mb: float
-
-
 def run_once(command: list[str], env: dict[str, str], before=None) -> tuple[float, float]:
     """Wall time and peak resident memory (MB) of one process."""
     if before is not None:
@@ -55,12 +49,37 @@ def run_once(command: list[str], env: dict[str, str], before=None) -> tuple[floa
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(name: str, command: list[str], env: dict[str, str], runs: int, before=None) -> Timing:
-    run_once(command, env, before)  # warm-up: caches, page cache, pyc files
-    samples = [run_once(command, env, before) for _ in range(runs)]
-    timing = Timing(name, statistics.median(s for s, _ in samples), max(m for _, m in samples))
-    print(f"  {name:<44} {timing.seconds * 1000:8.0f} ms  {timing.peak_mb:6.0f} MB", flush=True)
-    return timing
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    before: object = None  # called before each run (not timed)
+
+
+def compare(
+    label: str, target: float, baseline: Command, subject: Command, env: dict, runs: int
+) -> tuple[str, float, float, float]:
+    """Time ``baseline`` and ``subject`` in turns (one warm-up each, then ``runs`` pairs) and
+    return (label, median of the per-pair ratios, target, peak memory of the subject in MB).
+    This machine's speed drifts by half over minutes: a pair measured seconds apart keeps the
+    drift out of its ratio, where medians taken minutes apart would not."""
+    run_once(baseline.argv, env, baseline.before)  # warm-up: caches, page cache, pyc files
+    run_once(subject.argv, env, subject.before)
+    pairs = []
+    for _ in range(runs):
+        pairs.append(
+            (
+                run_once(baseline.argv, env, baseline.before),
+                run_once(subject.argv, env, subject.before),
+            )
+        )
+    for command, samples in ((baseline, [b for b, _ in pairs]), (subject, [s for _, s in pairs])):
+        seconds = statistics.median(t for t, _ in samples)
+        peak = max(m for _, m in samples)
+        print(f"  {command.name:<46} {seconds * 1000:8.0f} ms  {peak:6.0f} MB", flush=True)
+    ratio = statistics.median(s[0] / b[0] for b, s in pairs)
+    print(f"    -> {label}: {ratio:.2f} (target {target})", flush=True)
+    return label, ratio, target, max(m for _, (_, m) in pairs)
 
 
 def machine() -> str:
@@ -126,47 +145,65 @@ def main() -> None:
 
     report = [ono, "--vault", str(big), "report", "actions", "--format", "csv"]
     new = ["new", "person-000", "--no-edit"]
-    print("baselines")
-    ripgrep = measure(
+    ripgrep = Command(
         "rg --count-matches '\\[.\\]' (read every file)",
         [rg, "--count-matches", r"\[.\]", str(big)],
-        env,
-        args.runs,
     )
-    click = measure(
-        "python -c 'import click'", [sys.executable, "-c", "import click"], env, args.runs
-    )
-    print("ono")
-    help_ = measure("ono --help", [ono, "--help"], env, args.runs)
-    version = measure("ono --version", [ono, "--version"], env, args.runs)
-    new_small = measure(
-        "ono new (10-note vault)",
-        [ono, "--vault", str(small), *new],
-        env,
-        args.runs,
-        remove_new_notes,
-    )
-    new_big = measure(
-        f"ono new ({count}-note vault)",
-        [ono, "--vault", str(big), *new],
-        env,
-        args.runs,
-        remove_new_notes,
-    )
-    remove_new_notes()
-    warm = measure("ono report actions --format csv (warm)", report, env, args.runs)
-    edited = measure("... after one note is edited", report, env, args.runs, edit_one_note)
-    cold = measure("... cold (no cache)", report, env, max(1, args.runs // 2), clear_cache)
-
-    checks = [
-        ("ono --help / import click", help_.seconds / click.seconds, 1.25),
-        ("ono --version / import click", version.seconds / click.seconds, 1.25),
-        (f"ono new: {count} notes / 10 notes", new_big.seconds / new_small.seconds, 1.3),
-        ("report warm / ripgrep", warm.seconds / ripgrep.seconds, 3.0),
-        ("report after an edit / warm", edited.seconds / warm.seconds, 1.2),
-        ("report cold / ripgrep", cold.seconds / ripgrep.seconds, 25.0),
-        ("report peak memory (MB)", max(warm.peak_mb, edited.peak_mb, cold.peak_mb), 300.0),
+    click = Command("python -c 'import click'", [sys.executable, "-c", "import click"])
+    warm = Command("ono report actions --format csv (warm)", report)
+    runs = args.runs
+    print("each check times its baseline and its command in turns, and takes the median ratio\n")
+    results = [
+        compare(
+            "ono --help / import click",
+            1.25,
+            click,
+            Command("ono --help", [ono, "--help"]),
+            env,
+            runs,
+        ),
+        compare(
+            "ono --version / import click",
+            1.25,
+            click,
+            Command("ono --version", [ono, "--version"]),
+            env,
+            runs,
+        ),
+        compare(
+            f"ono new: {count} notes / 10 notes",
+            1.3,
+            Command(
+                "ono new (10-note vault)", [ono, "--vault", str(small), *new], remove_new_notes
+            ),
+            Command(
+                f"ono new ({count}-note vault)", [ono, "--vault", str(big), *new], remove_new_notes
+            ),
+            env,
+            runs,
+        ),
+        compare("report warm / ripgrep", 3.0, ripgrep, warm, env, runs),
+        compare(
+            "report after an edit / warm",
+            1.2,
+            warm,
+            Command("... after one note is edited", report, edit_one_note),
+            env,
+            runs,
+        ),
+        compare(
+            "report cold / ripgrep",
+            25.0,
+            ripgrep,
+            Command("... cold (no cache)", report, clear_cache),
+            env,
+            runs,
+        ),
     ]
+    remove_new_notes()
+    peak = max(memory for label, _, _, memory in results if label.startswith("report"))
+    checks = [(label, ratio, target) for label, ratio, target, _ in results]
+    checks.append(("report peak memory (MB)", peak, 300.0))
     print(f"\n{'check':<36} {'measured':>9} {'target':>8}")
     for label, value, target in checks:
         verdict = "ok" if value <= target else "OVER"
