@@ -133,14 +133,23 @@ def test_the_quick_field_reader_agrees_with_reading_every_field(text):
     reading every field gives (and regex \\s, str.split and str.strip agree on white space)."""
     import re
 
-    from ononotes.fields import FIELD_RES, WHITESPACE_RE, field_text, owner_of
+    from ononotes.fields import FIELD_RES, owner_of
+
+    def field_text(name: str) -> str | None:  # the first form of the field that matches
+        match = FIELD_RES[name].search(text)
+        return next(group for group in match.groups() if group) if match else None
 
     every_field = re.compile("|".join(f"(?:{r.pattern})" for r in FIELD_RES.values()))
-    dates = {name: field_text(text, name) for name in FIELD_RES}
-    expected_key = WHITESPACE_RE.sub(" ", every_field.sub(" ", text)).strip().casefold()
+    dates = {name: field_text(name) for name in FIELD_RES}
+    expected_key = re.sub(r"\s+", " ", every_field.sub(" ", text)).strip().casefold()
     owner, due, created, done, key, invalid = item_fields(text, "dana")
     assert owner == owner_of(text, "dana")
     assert key == expected_key
     parsed = {name: parse_iso_date(raw) if raw else None for name, raw in dates.items()}
     assert (due, created, done) == (parsed["due"], parsed["created"], parsed["done"])
     assert invalid == tuple((n, raw) for n, raw in dates.items() if raw and parsed[n] is None)
+
+
+def test_invalid_dates_are_named_in_field_order_whatever_their_order_in_the_line():
+    *_, key, invalid = item_fields("x ✅ 2026-02-30 due:2026-13-01 y")
+    assert invalid == (("due", "2026-13-01"), ("done", "2026-02-30")) and key == "x y"

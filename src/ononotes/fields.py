@@ -29,7 +29,6 @@ ALL_FIELDS_RE = re.compile(
 )
 OWNER_RE = re.compile(r"(?<!\w)@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
 SLUG_RE = re.compile(r"[a-z0-9_][a-z0-9_.-]*")
-WHITESPACE_RE = re.compile(r"\s+")
 
 
 def parse_iso_date(text: str) -> dt.date | None:
@@ -38,19 +37,6 @@ def parse_iso_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
-
-
-def field_text(text: str, name: str) -> str | None:
-    """The raw date string of field ``name`` in ``text`` (first form that matches)."""
-    match = FIELD_RES[name].search(text)
-    if not match:
-        return None
-    return next(group for group in match.groups() if group)
-
-
-def field_date(text: str, name: str) -> dt.date | None:
-    raw = field_text(text, name)
-    return parse_iso_date(raw) if raw else None
 
 
 def owner_of(text: str, me: str = "me") -> str:
@@ -65,33 +51,37 @@ def owner_of(text: str, me: str = "me") -> str:
 
 def item_key(text: str) -> str:
     """The identity of an item: its text without date fields, white space folded, case folded."""
-    return _key(text, FIELD_HINT_RE.search(text))
+    return _key_without(text, _field_matches(text))
 
 
 # Every form of every field holds one of these, and starts at most one character before it
-# (``[due:: …``). Most items hold none; in the others, the field searches start there: the
+# (``[due:: …``). Most items hold none; in the others, the field search starts there: the
 # patterns are slow to try at every position of a long line.
 FIELD_HINT_RE = re.compile(r"due:|created:|done:|completion::|📅|📆|🗓|➕|✅")
+# ALL_FIELDS_RE's groups, in order: three forms of each field, one group each
+GROUP_FIELDS = ("due",) * 3 + ("created",) * 3 + ("done",) * 3
 
 
-def _key(text: str, hint: re.Match | None) -> str:
-    if hint is not None:
-        text = _without_fields(text, list(ALL_FIELDS_RE.finditer(text, max(0, hint.start() - 1))))
-    # str.split() splits on exactly the characters regex \s matches: runs folded, ends trimmed
-    return " ".join(text.split()).casefold()
+def _field_matches(text: str) -> list[re.Match]:
+    """ALL_FIELDS_RE's matches in ``text``, searched from one character before the first hint
+    (the lookbehind still sees what precedes it)."""
+    hint = FIELD_HINT_RE.search(text)
+    if hint is None:
+        return []
+    return list(ALL_FIELDS_RE.finditer(text, max(0, hint.start() - 1)))
 
 
-def _without_fields(text: str, matches: list[re.Match]) -> str:
-    """What ALL_FIELDS_RE.sub(" ", text) gives, from its matches."""
+def _key_without(text: str, matches: list[re.Match]) -> str:
+    """The key of ``text`` once the fields ``matches`` found are cut out (each leaves a space,
+    as ALL_FIELDS_RE.sub(" ", text) would)."""
     parts, end = [], 0
     for match in matches:
         parts += (text[end : match.start()], " ")
         end = match.end()
-    return "".join(parts) + text[end:] if parts else text
-
-
-# ALL_FIELDS_RE's groups, in order: three forms of each field, one group each
-GROUP_FIELDS = ("due",) * 3 + ("created",) * 3 + ("done",) * 3
+    if parts:
+        text = "".join(parts) + text[end:]
+    # str.split() splits on exactly the characters regex \s matches: runs folded, ends trimmed
+    return " ".join(text.split()).casefold()
 
 
 # Carried items repeat, word for word, in note after note: a vault reads the same item lines many
@@ -103,31 +93,19 @@ def item_fields(text: str, me: str = "me"):
 
     One search for every field: no form of one field can overlap a form of another, so the
     first match of each field is the one its own pattern finds first."""
-    dates = {"due": None, "created": None, "done": None}
-    invalid = []
-    hint = FIELD_HINT_RE.search(text)
-    matches = []
-    if hint is not None:
-        seen = set()
-        # from one character before the hint: the lookbehind still sees what precedes it
-        matches = list(ALL_FIELDS_RE.finditer(text, max(0, hint.start() - 1)))
-        for match in matches:
-            name = GROUP_FIELDS[match.lastindex - 1]
-            if name in seen:
-                continue
-            seen.add(name)
-            raw = match.group(match.lastindex)
-            dates[name] = parse_iso_date(raw)
-            if dates[name] is None:
-                invalid.append((name, raw))
-    key = " ".join(_without_fields(text, matches).split()).casefold()
+    matches = _field_matches(text)
+    raws: dict[str, str] = {}
+    for match in matches:
+        raws.setdefault(GROUP_FIELDS[match.lastindex - 1], match.group(match.lastindex))
+    dates = {name: parse_iso_date(raws[name]) if name in raws else None for name in FIELD_RES}
+    invalid = tuple((name, raws[name]) for name in FIELD_RES if name in raws and not dates[name])
     return (
         owner_of(text, me) if "@" in text else UNASSIGNED,
         dates["due"],
         dates["created"],
         dates["done"],
-        key,
-        tuple(invalid),
+        _key_without(text, matches),
+        invalid,
     )
 
 

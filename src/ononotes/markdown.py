@@ -123,7 +123,6 @@ def _leading_spaces(text: str, pos: int) -> int:
 TEXT, ITEM, HEADING = "text", "item", "heading"
 
 
-@functools.lru_cache(maxsize=4096)  # headings and carried items repeat in every note
 def _simple_kind(body: str) -> str | None:
     """What a line whose text (after its indentation) is ``body`` is, for the fast paths:
     TEXT (paragraph text), ITEM (``- text``, the text itself TEXT), HEADING (ATX), or None
