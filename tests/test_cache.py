@@ -187,3 +187,51 @@ def test_slot_builders_build_what_the_constructors_build():
     assert built == made and built.meta == made.meta and hash(built) == hash(made)
     with pytest.raises(AttributeError):  # still frozen
         built.person = "bob"
+
+
+def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
+    generated, monkeypatch, tmp_path
+):
+    """The mechanism behind the test above: the workers summarise each person; a person whose
+    notes two workers shared gets no summary (and is decoded instead); no plain note comes
+    back pickled."""
+    import datetime as dt
+    import shutil
+
+    import ononotes.vault
+    from ononotes.reporting import PersonResults, make_window
+    from ononotes.vault import index_vault, load_config
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    (vault / "person-001" / "2025-03-03-2.md").write_text(
+        "---\nperson: person-002\ndate: 2025-03-03\n---\n- [ ] @person-002 strayed\n"
+    )
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(
+        ononotes.vault,
+        "_by_top_folder",
+        lambda entries, size: [
+            [e for e in entries if not e.rel.startswith(("person-002/", "person-003/"))],
+            [e for e in entries if e.rel.startswith(("person-002/", "person-003/"))],
+        ],
+    )
+    config = load_config(vault)
+    window = make_window(dt.date(2025, 4, 1), None, None, None)
+    compute = PersonResults(("actions",), config, window, frozenset())
+    index = index_vault(vault, config, summarize=compute)
+    paths = {}
+    for path, (_, kind, person) in index.rows.items():
+        if kind == "note":
+            paths.setdefault(person, []).append(path)
+    profile = "person-000/profile.md" if "person-000/profile.md" in index.rows else None
+    assert index.summary("person-000", paths["person-000"], profile) is not None
+    assert index.summaries["person-002"] is None  # parsed in both workers
+    assert not any(index.rows[path][1] == "note" for path in index.fresh)
+    # what the worker made is what the main process would make from the decoded notes
+    notes = [record for _, record, _ in index.decode(paths["person-000"]).values()]
+    decoded_profile = index.decode([profile])[profile][1] if profile else None
+    worker = index.summary("person-000", paths["person-000"], profile)
+    assert worker == compute("person-000", notes, decoded_profile)
+    assert index.summary("person-000", paths["person-000"][1:], profile) is None

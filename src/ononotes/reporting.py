@@ -20,7 +20,6 @@ from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
 from .vault import (
     Vault,
-    gc_paused,
     load_config,
     load_vault,
     markdown_files,
@@ -444,10 +443,9 @@ def run_report(
     fmt = fmt or "table"
     if len(roots) == 1:
         with_items = items or fmt in NEEDS_ITEMS
-        with gc_paused():
-            cadence, actions, read_problems = cached_reports(
-                roots[0], window, which, person, with_items, progress
-            )
+        cadence, actions, read_problems = cached_reports(
+            roots[0], window, which, person, with_items, progress
+        )
         title = vault_names(roots)[0]
     else:
         data = combine(read_vaults(roots, progress))

@@ -230,11 +230,11 @@ def scan_files(root: Path, config: Config) -> list[tuple[str, str, str | None]]:
                     pending.append((f"{prefix}{name}/", entry.path))
             elif name.endswith(".md"):
                 try:
-                    stat = entry.stat()
+                    info = entry.stat()
                 except OSError:  # a symlink loop or a file gone: read_file will say what
                     entries.append((entry.path, prefix + name, None))
                     continue
-                stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}"
+                stamp = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
                 entries.append((entry.path, prefix + name, stamp))
     return entries
 
@@ -242,7 +242,8 @@ def scan_files(root: Path, config: Config) -> list[tuple[str, str, str | None]]:
 @contextlib.contextmanager
 def gc_paused():
     """Parsing and decoding notes make millions of small objects and no reference cycles, so
-    the cycle collector's passes over them are pure cost (a quarter of a cold run)."""
+    the cycle collector's passes over them are pure cost (a quarter of a cold run). A context
+    manager, or a decorator: ``@gc_paused()``."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -268,6 +269,7 @@ def _record_person(kind: str | None, record) -> str | None:
 Summaries = dict[str, "tuple[frozenset[str], str | None, object] | None"]
 
 
+@gc_paused()
 def _parse_rows(
     root: Path,
     config: Config,
@@ -314,8 +316,7 @@ def _parse_rows(
 
 
 def _parse_rows_job(job: tuple) -> tuple[list[tuple], Summaries]:
-    with gc_paused():
-        return _parse_rows(*job)
+    return _parse_rows(*job)
 
 
 def _by_top_folder(entries: list[FileEntry], size: int) -> list[list[FileEntry]]:
@@ -391,6 +392,7 @@ class VaultIndex:
             return None
         return found[2]
 
+    @gc_paused()
     def decode(self, paths) -> dict[str, tuple]:
         """path -> (kind, record, problems) for ``paths``, from this run or the cache; what
         neither holds (a note parsed for its summary only, a damaged cache row) is read again
@@ -408,8 +410,7 @@ class VaultIndex:
                 FileEntry(str(self.root / path), path, self.rows.get(path, ("",))[0] or None)
                 for path in missing
             ]
-            with gc_paused():
-                parsed, _ = parse_files(self.root, self.config, entries)
+            parsed, _ = parse_files(self.root, self.config, entries)
             for row in parsed:
                 found[row[0]] = pickle.loads(row[4])
             if self.cache is not None:  # the index already holds these stamps
@@ -445,8 +446,7 @@ def index_vault(
         else:
             stale.append(FileEntry(path, rel, stamp))
     report = progress(len(stale)) if progress is not None and stale else None
-    with gc_paused():
-        parsed, summaries = parse_files(root, config, stale, report, summarize)
+    parsed, summaries = parse_files(root, config, stale, report, summarize)
     fresh = {}
     for rel, stamp, kind, person, payload in parsed:
         rows[rel] = (stamp, kind, person)
@@ -469,11 +469,6 @@ def load_vault(
     With ``person``, only that person's notes are decoded (profiles and problems all are): the
     cost of ``ono new`` then barely grows with the vault.
     """
-    with gc_paused():
-        return _load_vault(root, config, person, use_cache)
-
-
-def _load_vault(root: Path, config: Config | None, person: str | None, use_cache: bool) -> Vault:
     index = index_vault(root, config, use_cache)
     wanted = [
         path
