@@ -17,8 +17,8 @@ from .carry import ACTION_ITEMS_TITLE
 from .fields import ALL_FIELDS_RE
 from .insights import GoalMentions, PersonInsights, goal_mentions, held_notes, person_insights
 from .markdown import TASK_RE
-from .model import HELD, OPEN, UNASSIGNED, Config, Item, Note, Profile
-from .reports import Window
+from .model import HELD, UNASSIGNED, Config, Item, Note, Profile
+from .reports import Window, once_per_key
 from .sections import (
     COMMENT_RE,
     Section,
@@ -104,17 +104,6 @@ class Brief:
 # -- building ---------------------------------------------------------------------------------
 
 
-def _once_per_key(items: Sequence[Item]) -> dict[str, Item]:
-    """Within one note a key counts once: done over cancelled over open (SPEC §5)."""
-    rank = {OPEN: 0, "cancelled": 1, "done": 2}
-    chosen: dict[str, Item] = {}
-    for item in items:
-        kept = chosen.get(item.key)
-        if kept is None or rank[item.state] > rank[kept.state]:
-            chosen[item.key] = item
-    return chosen
-
-
 @dataclass(frozen=True, slots=True)
 class _Trace:
     """An item followed through consecutive notes: where it started, how often carried."""
@@ -132,7 +121,7 @@ def trace_open_items(history: Sequence[Note]) -> list[_Trace]:
     previous: dict[str, _Trace] = {}
     for note in history:
         current: dict[str, _Trace] = {}
-        for key, item in _once_per_key(note.items).items():
+        for key, item in once_per_key(note.items).items():
             before = previous.get(key)
             continues = before is not None and (
                 before.item.is_open or (not before.item.is_open and not item.is_open)
@@ -189,14 +178,14 @@ def open_brief_items(
     """Open items: those open in the last note before the meeting, followed back for their age
     and times carried, then items first written in the upcoming note. Items already ticked in
     the upcoming note are left out. Grouped by owner: the person, me, others, unassigned."""
-    ahead = _once_per_key(upcoming.items) if upcoming is not None else {}
+    ahead = once_per_key(upcoming.items) if upcoming is not None else {}
     items = [
         _brief_item(t.item, t.note, t.created or t.first, t.times_carried, today, me)
         for t in trace_open_items(history)
         if t.item.key not in ahead or ahead[t.item.key].is_open
     ]
     if upcoming is not None:
-        known = set(_once_per_key(history[-1].items)) if history else set()
+        known = set(once_per_key(history[-1].items)) if history else set()
         items += [
             _brief_item(item, upcoming, item.created or upcoming.date, 0, today, me)
             for key, item in ahead.items()
