@@ -518,7 +518,12 @@ def replace_file(root: Path, path: Path, text: str, expected: bytes) -> None:
         raise UsageError(
             f"{relative(root, path)} changed while ono was working; not overwritten, run again"
         )
-    temp = _write_temp(path, text)
+    _replace_with(path, text)
+
+
+def _replace_with(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``."""
+    temp = _write_temp(path, content)
     try:
         os.replace(temp, path)
     finally:
@@ -562,10 +567,5 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
         raise UsageError(f"cannot write {path}: folder {folder} does not exist")
     if path.is_dir():
         raise UsageError(f"cannot write {path}: it is a folder")
-    temp = _write_temp(path, text)
-    try:
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    _replace_with(path, text)
     return path

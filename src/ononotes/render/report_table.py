@@ -63,16 +63,26 @@ def window_words(window: Window) -> str:
     return f"{since}up to {window.end.isoformat()}"
 
 
+def _heading(title: str, counted: str, rule: str, report, color: bool) -> list[str]:
+    """A report's first lines: its title and date, what it counts over which dates, its rule."""
+    return [
+        paint(f"{title} as of {report.as_of.isoformat()}", BOLD, color),
+        f"{counted} {window_words(report.window)}; {rule}",
+        "",
+    ]
+
+
+def _no_people(lines: list[str]) -> str:
+    return "\n".join([*lines, "no people yet: `ono person add SLUG` or `ono new SLUG`"]) + "\n"
+
+
 def render_cadence_table(report: CadenceReport, color: bool = False) -> str:
     """Who you meet, how regularly, and who is overdue."""
-    lines = [paint(f"Cadence as of {report.as_of.isoformat()}", BOLD, color)]
-    lines.append(
-        f"meetings {window_words(report.window)}; on cadence = gap <= interval + tolerance"
+    lines = _heading(
+        "Cadence", "meetings", "on cadence = gap <= interval + tolerance", report, color
     )
-    lines.append("")
     if not report.people:
-        lines.append("no people yet: `ono person add SLUG` or `ono new SLUG`")
-        return "\n".join(lines) + "\n"
+        return _no_people(lines)
     rows, styles = [], []
     for row in report.people:
         flag = "OVERDUE" if row.overdue else ("" if row.active else "left")
@@ -255,14 +265,11 @@ def _item_lines(item: ActionItem, color: bool) -> list[str]:
 
 def render_actions_table(report: ActionsReport, color: bool = False, items: bool = False) -> str:
     """Follow-through per person, per owner and for the team, then the items to chase."""
-    lines = [paint(f"Follow-through as of {report.as_of.isoformat()}", BOLD, color)]
-    lines.append(
-        f"items created {window_words(report.window)}; follow = done / (done + dropped + open)"
+    lines = _heading(
+        "Follow-through", "items created", "follow = done / (done + dropped + open)", report, color
     )
-    lines.append("")
     if not report.people:
-        lines.append("no people yet: `ono person add SLUG` or `ono new SLUG`")
-        return "\n".join(lines) + "\n"
+        return _no_people(lines)
     lines += _counters("PERSON", report.people, report.team, color)
     if report.owners:
         lines.append("")
