@@ -33,7 +33,8 @@ class OnoContext(click.Context):
                     os.get_terminal_size(sys.__stdout__.fileno()).columns
                 )
             except (ValueError, OSError, AttributeError):
-                columns = 80
+                columns = 0
+            columns = columns or 80  # shutil's fallback, also for a terminal that says 0
             width = max(min(columns, self.max_content_width or 80) - 2, 50)
         return self.formatter_class(width=width, max_width=self.max_content_width)
 

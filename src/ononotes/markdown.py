@@ -237,7 +237,6 @@ class _Scanner:
         nodes = self.nodes
         paragraph = False
         touched = -1
-        index = self.first
         for index in range(self.first, len(lines)):  # noqa: B007 (the index is returned)
             found = _simple_line(lines[index])
             if found is BLANK:

@@ -1,7 +1,8 @@
 """Text -> notes and profiles. Pure: bytes in, dataclasses and problems out.
 
 Front matter is split at python-frontmatter's boundary and loaded with a safe YAML loader that
-refuses alias bombs (simple `key: value` lines are read directly, to the same answer); the body goes through the block scanner in ``markdown.py``.
+refuses alias bombs (plain `key: value` lines are read directly, to the same answer); the body
+goes through the block scanner in ``markdown.py``.
 """
 
 from __future__ import annotations
@@ -175,29 +176,9 @@ SIMPLE_ENTRY_RE = re.compile(
 )
 # Plain words YAML 1.1 reads as booleans and nulls, and keys it would read as booleans
 YAML_WORDS = frozenset(
-    [
-        "yes",
-        "Yes",
-        "YES",
-        "no",
-        "No",
-        "NO",
-        "true",
-        "True",
-        "TRUE",
-        "false",
-        "False",
-        "FALSE",
-        "on",
-        "On",
-        "ON",
-        "off",
-        "Off",
-        "OFF",
-        "null",
-        "Null",
-        "NULL",
-    ]
+    form
+    for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for form in (word, word.title(), word.upper())
 )
 
 

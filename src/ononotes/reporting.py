@@ -18,14 +18,7 @@ from .checks import check_date, check_slug
 from .errors import UsageError
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
-from .vault import (
-    Vault,
-    load_config,
-    load_vault,
-    markdown_files,
-    read_file,
-    write_atomically,
-)
+from .vault import Vault, load_config, load_vault, markdown_files, read_file, write_atomically
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
