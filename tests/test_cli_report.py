@@ -298,9 +298,11 @@ def test_report_on_the_example_vault(run):
     assert erin["active"] is False
 
 
-def test_progress_reading_gives_the_same_vault(team):
+def test_progress_reading_gives_the_same_vault(team, monkeypatch, tmp_path, capsys):
     (plain,) = read_vaults([team])
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cold"))  # so there is parsing to show
     (shown,) = read_vaults([team], progress=True, threshold=0)
+    assert "reading notes" in capsys.readouterr().err
     reference = load_vault(team)
     for vault in (plain, shown):
         assert [n.path for n in vault.notes] == [n.path for n in reference.notes]

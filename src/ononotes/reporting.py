@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from .checks import check_date, check_slug
 from .errors import UsageError
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
-from .vault import Vault, load_config, load_vault, markdown_files, read_file, write_atomically
+from .vault import Vault, load_config, load_vault, write_atomically
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -51,36 +52,10 @@ class ReportResult:
 def read_vaults(
     roots: Sequence[Path], progress: bool = False, threshold: int = PROGRESS_THRESHOLD
 ) -> list[Vault]:
-    """Every vault, read the way ``load_vault`` does; with ``progress`` and more than
-    ``threshold`` files in all, a progress bar on stderr while the notes are parsed."""
-    if not progress:
-        return [load_vault(root) for root in roots]
-    configs = [load_config(root) for root in roots]
-    files = [
-        list(markdown_files(root, config)) for root, config in zip(roots, configs, strict=True)
-    ]
-    total = sum(len(paths) for paths in files)
-    if total <= threshold:
-        return [load_vault(root, config) for root, config in zip(roots, configs, strict=True)]
-    import sys
-
-    import click
-
-    vaults = []
-    with click.progressbar(length=total, label="reading notes", file=sys.stderr) as bar:
-        for root, config, paths in zip(roots, configs, files, strict=True):
-            vault = Vault(root, config)
-            for path in paths:
-                kind, record, problems = read_file(root, path, config)
-                vault.problems.extend(problems)
-                if kind == "note":
-                    vault.notes.append(record)
-                elif kind == "profile":
-                    vault.profiles[record.slug] = record
-                bar.update(1)
-            vault.notes.sort(key=lambda note: (note.person, note.sort_key))
-            vaults.append(vault)
-    return vaults
+    """Every vault, read (through the parse cache) by ``load_vault``; with ``progress``, a
+    progress bar on stderr while more than ``threshold`` files of a vault are parsed."""
+    bar = functools.partial(_progress_bar, threshold=threshold) if progress else None
+    return [load_vault(root, progress=bar) for root in roots]
 
 
 def vault_names(roots: Sequence[Path]) -> list[str]:
@@ -356,9 +331,9 @@ def cached_reports(
     return cadence, actions, tuple(problems)
 
 
-def _progress_bar(total: int):
-    """A progress bar on stderr while more than PROGRESS_THRESHOLD files are parsed."""
-    if total <= PROGRESS_THRESHOLD:
+def _progress_bar(total: int, threshold: int = PROGRESS_THRESHOLD):
+    """A progress bar on stderr while more than ``threshold`` files are parsed."""
+    if total <= threshold:
         return None
     import sys
 

@@ -9,7 +9,6 @@ import contextlib
 import gc
 import os
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,12 +105,6 @@ def relative(root: Path, path: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def markdown_files(root: Path, config: Config) -> Iterator[Path]:
-    """Every ``*.md`` that may be a note: not in hidden folders, templates or private notes."""
-    for path, _, _ in scan_files(root, config):
-        yield Path(path)
 
 
 def rel_folder_person(folder: str) -> str | None:
@@ -462,14 +455,18 @@ def index_vault(
 
 
 def load_vault(
-    root: Path, config: Config | None = None, person: str | None = None, use_cache: bool = True
+    root: Path,
+    config: Config | None = None,
+    person: str | None = None,
+    use_cache: bool = True,
+    progress=None,
 ) -> Vault:
     """Read every note and profile; one bad file becomes a problem, never an exception.
 
     With ``person``, only that person's notes are decoded (profiles and problems all are): the
-    cost of ``ono new`` then barely grows with the vault.
+    cost of ``ono new`` then barely grows with the vault. ``progress``: see ``index_vault``.
     """
-    index = index_vault(root, config, use_cache)
+    index = index_vault(root, config, use_cache, progress)
     wanted = [
         path
         for path, (_, kind, owner) in index.rows.items()
