@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
 from .cadence import interval_days, tolerance_days
@@ -481,16 +481,20 @@ class Tally:
     overdue: int = 0
     closing: tuple[int, ...] = ()  # days to close of each done item
 
-    def __add__(self, other: Tally) -> Tally:
+    @staticmethod
+    def total(tallies: Iterable[Tally]) -> Tally:
+        """The tallies added up, in one pass: adding them two at a time would copy ``closing``
+        again at each step, which grows with the square of a team's size."""
+        tallies = list(tallies)
         return Tally(
-            self.created + other.created,
-            self.done + other.done,
-            self.open + other.open,
-            self.dropped + other.dropped,
-            self.cancelled + other.cancelled,
-            self.stale + other.stale,
-            self.overdue + other.overdue,
-            self.closing + other.closing,
+            sum(t.created for t in tallies),
+            sum(t.done for t in tallies),
+            sum(t.open for t in tallies),
+            sum(t.dropped for t in tallies),
+            sum(t.cancelled for t in tallies),
+            sum(t.stale for t in tallies),
+            sum(t.overdue for t in tallies),
+            tuple(chain.from_iterable(t.closing for t in tallies)),
         )
 
     def row(self, name: str) -> FollowThrough:
@@ -582,18 +586,15 @@ def assemble_actions(
     window: Window, results: Sequence[PersonActions], me: Iterable[str] = ()
 ) -> ActionsReport:
     """The actions report from each person's results: owners and the team add them up."""
-    owners: dict[str, Tally] = {}
+    owners: dict[str, list[Tally]] = {}
     for result in results:
         for owner, counted in result.owners:
-            owners[owner] = owners.get(owner, Tally()) + counted
-    team = Tally()
-    for result in results:
-        team = team + result.tally
+            owners.setdefault(owner, []).append(counted)
     return ActionsReport(
         window,
         tuple(result.tally.row(result.person) for result in results),
-        tuple(owners[owner].row(owner) for owner in sorted(owners, key=_owner_order)),
-        team.row("team"),
+        tuple(Tally.total(owners[owner]).row(owner) for owner in sorted(owners, key=_owner_order)),
+        Tally.total(result.tally for result in results).row("team"),
         tuple(item for result in results for item in result.items),
         tuple(sorted(set(me))),
     )
