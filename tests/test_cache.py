@@ -235,3 +235,35 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
     worker = index.summary("person-000", paths["person-000"], profile)
     assert worker == compute("person-000", notes, decoded_profile)
     assert index.summary("person-000", paths["person-000"][1:], profile) is None
+
+
+def test_an_unchanged_vault_is_reported_without_reading_the_index(generated, run, monkeypatch):
+    """The scan's digest matches the one saved with the index, and the report's plan is kept
+    under it: a warm report then reads no row of the index; any change to a file, and it does."""
+    from ononotes.cache import ParseCache
+
+    command = ("report", "--format", "json")
+    first = run(generated, *command, today="2025-04-01")
+    assert run(generated, *command, today="2025-04-01").stdout == first.stdout  # plan saved
+    real_index = ParseCache.index
+    calls = []
+
+    def counted(self):
+        calls.append(1)
+        return real_index(self)
+
+    monkeypatch.setattr(ParseCache, "index", counted)
+    assert run(generated, *command, today="2025-04-01").stdout == first.stdout
+    assert calls == []
+    other_day = run(generated, *command, today="2025-04-02")  # another window: a new plan
+    assert other_day.exit_code == first.exit_code and calls
+    note = sorted(generated.glob("person-003/*.md"))[2]
+    text = note.read_bytes()
+    calls.clear()
+    try:
+        note.write_bytes(text.replace(b"- [ ]", b"- [x]", 1))
+        edited = run(generated, *command, today="2025-04-01")
+        assert calls and edited.stdout != first.stdout
+    finally:
+        note.write_bytes(text)
+    assert run(generated, *command, today="2025-04-01").stdout == first.stdout

@@ -55,7 +55,8 @@ class ParseCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        # the index of every row in one blob: reading 20,000 rows one by one costs more
+        # the index of every row in one blob (id 1; reading 20,000 rows one by one costs more),
+        # and the digest of the scan it matches (id 2)
         db.execute("CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, data BLOB)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, kind TEXT,"
@@ -118,11 +119,21 @@ class ParseCache:
             )
         }
 
-    def save_index(self, index: dict[str, tuple[str, str, str | None]]) -> None:
-        """Store the current index in one blob (after ``store`` and ``forget``)."""
+    def save_index(self, index: dict[str, tuple[str, str, str | None]], digest: str | None) -> None:
+        """Store the current index in one blob (after ``store`` and ``forget``), with the
+        digest of the scan it was made from (None: none to trust), in one transaction."""
         import marshal
 
-        self._write("INSERT OR REPLACE INTO snapshot VALUES (1, ?)", [(marshal.dumps(index),)])
+        rows = [(1, marshal.dumps(index))] + ([(2, digest.encode())] if digest else [])
+        self._write("INSERT OR REPLACE INTO snapshot VALUES (?, ?)", rows, stale_index=True)
+
+    def digest(self) -> str | None:
+        """The digest saved with the index: equal to a new scan's, the index is that scan's."""
+        rows = self._query("SELECT data FROM snapshot WHERE id = 2")
+        try:
+            return bytes(rows[0][0]).decode() if rows else None
+        except (TypeError, UnicodeDecodeError):
+            return None
 
     def payloads(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
         """(path, what was stored) for the rows asked for; unreadable ones are left out."""

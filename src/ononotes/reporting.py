@@ -242,7 +242,6 @@ def cached_reports(
     counters and loaded only when ``with_items``. Files parsed in this run (a cold run, or
     files that changed) have their people's results computed as they are parsed.
     """
-    import hashlib
 
     from . import __version__
     from .cache import FORMAT
@@ -266,56 +265,29 @@ def cached_reports(
     index = index_vault(
         root, config, progress=_progress_bar if progress else None, summarize=compute
     )
-    notes_of: dict[str, list[str]] = {}
-    profile_of: dict[str, str] = {}
-    flagged: list[str] = []
-    for path, (_, kind, owner) in index.rows.items():
-        if kind.endswith("+"):
-            flagged.append(path)
-        base = kind.rstrip("+")
-        if base == "note":
-            notes_of.setdefault(owner, []).append(path)
-        elif base == "profile":
-            profile_of[owner] = path
-    # profiles feed only the cadence rows; the actions report needs no more than their slugs
-    wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
-    decoded = index.decode(sorted(set(flagged) | wanted_profiles))
-    problems = [problem for path in sorted(flagged) for problem in decoded[path][2]]
-    profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
-    people = select_people(sorted(set(profile_of) | set(notes_of)), person)
+    cache = index.cache
     base = repr((FORMAT, __version__, window, config))
     extra = {"cadence": repr(sorted(placeholders)), "actions": "", "items": ""}
-
-    def key(slug: str) -> str:
-        profile = profile_of.get(slug)
-        files = sorted(notes_of.get(slug, ())) + ([f"profile={profile}"] if profile else [])
-        stamps = "\n".join(
-            f"{path}={index.rows[path.removeprefix('profile=')][0]}" for path in files
-        )
-        return f"{base}\n{slug}\n{stamps}"
-
-    def keyed(part: str, signature: str) -> str:
-        return hashlib.sha256(f"{part}\n{extra[part]}\n{signature}".encode()).hexdigest()
-
-    signatures = {slug: key(slug) for slug in people}
-    wanted = {f"{part}:{slug}": keyed(part, signatures[slug]) for part in parts for slug in people}
-    cache = index.cache
-    found = cache.results(wanted) if cache is not None else {}
-    fresh = []
-    for slug in people:
-        if all(f"{part}:{slug}" in found for part in parts):
-            continue
-        paths = notes_of.get(slug, [])
-        computed = index.summary(slug, paths, profile_of.get(slug))
-        if computed is None:  # not all parsed in one place this run: decode them here
-            notes = [record for _, record, _ in index.decode(paths).values()]
-            computed = compute(slug, notes, profiles.get(slug))
-        for part in parts:
-            slot = f"{part}:{slug}"
-            found[slot] = computed[part]
-            fresh.append((slot, wanted[slot], computed[part]))
+    # The plan (everyone, the files' problems, each result's key) depends on nothing but the
+    # scan, the window, the config and the templates: kept under their digest, an unchanged
+    # vault needs neither the index nor its 20,000 stamps again.
+    plan_slot = "plan:" + ",".join(parts)
+    plan_key = _digest(index.digest, base, *(extra[part] for part in parts))
+    plan = None
+    if cache is not None and index.digest is not None:
+        plan = cache.results({plan_slot: plan_key}).get(plan_slot)
+    if plan is not None:
+        everyone, problems, keys = plan
+        people = select_people(everyone, person)
+        found = cache.results({slot: keys[slot] for slot in _slots(parts, people)})
+        if len(found) < len(parts) * len(people):
+            plan = None  # a result was lost: work it out again
+    if plan is None:
+        everyone, problems, keys, found = _plan_and_results(index, parts, compute, base, extra)
+        people = select_people(everyone, person)
+        if cache is not None and index.digest is not None:
+            cache.store_results([(plan_slot, plan_key, (everyone, problems, keys))])
     if cache is not None:
-        cache.store_results(fresh)
         cache.close()
     cadence = actions = None
     if "cadence" in parts:
@@ -329,6 +301,67 @@ def cached_reports(
             results = [dataclasses.replace(r, items=found[f"items:{r.person}"]) for r in results]
         actions = assemble_actions(window, results, (config.me,))
     return cadence, actions, tuple(problems)
+
+
+def _digest(*parts: str | None) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+
+
+def _slots(parts, people) -> list[str]:
+    return [f"{part}:{slug}" for part in parts for slug in people]
+
+
+def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: dict[str, str]):
+    """(everyone, the files' problems, each slot's key, each slot's result) from the index:
+    results the cache holds under their key, the others computed (and stored)."""
+    notes_of: dict[str, list[str]] = {}
+    profile_of: dict[str, str] = {}
+    stamps_of: dict[str, list[str]] = {}
+    flagged: list[str] = []
+    for path, (stamp, kind, owner) in index.rows.items():
+        if kind.endswith("+"):
+            flagged.append(path)
+        base_kind = kind.rstrip("+")
+        if base_kind == "note":
+            notes_of.setdefault(owner, []).append(path)
+        elif base_kind == "profile":
+            profile_of[owner] = path
+        else:
+            continue
+        stamps_of.setdefault(owner, []).append(f"{path}={stamp}")
+    # profiles feed only the cadence rows; the actions report needs no more than their slugs
+    wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
+    decoded = index.decode(sorted(set(flagged) | wanted_profiles))
+    problems = tuple(problem for path in sorted(flagged) for problem in decoded[path][2])
+    profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
+    everyone = sorted(set(profile_of) | set(notes_of))
+    # a person's results are keyed by their files' paths and stamps, and what else they read
+    signatures = {slug: _digest(base, slug, *sorted(stamps_of[slug])) for slug in everyone}
+    keys = {
+        f"{part}:{slug}": _digest(part, extra[part], signatures[slug])
+        for part in parts
+        for slug in everyone
+    }
+    cache = index.cache
+    found = cache.results(keys) if cache is not None else {}
+    fresh = []
+    for slug in everyone:
+        if all(f"{part}:{slug}" in found for part in parts):
+            continue
+        paths = notes_of.get(slug, [])
+        computed = index.summary(slug, paths, profile_of.get(slug))
+        if computed is None:  # not all parsed in one place this run: decode them here
+            notes = [record for _, record, _ in index.decode(paths).values()]
+            computed = compute(slug, notes, profiles.get(slug))
+        for part in parts:
+            slot = f"{part}:{slug}"
+            found[slot] = computed[part]
+            fresh.append((slot, keys[slot], computed[part]))
+    if cache is not None:
+        cache.store_results(fresh)
+    return everyone, problems, keys, found
 
 
 def _progress_bar(total: int, threshold: int = PROGRESS_THRESHOLD):

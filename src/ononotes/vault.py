@@ -372,10 +372,17 @@ class VaultIndex:
 
     root: Path
     config: Config
-    rows: dict[str, tuple[str, str, str | None]]
+    known: dict[str, tuple[str, str, str | None]] | None  # None: the cache's index, when asked
     cache: object
     fresh: dict[str, bytes]  # path -> pickled (kind, record, problems), parsed in this run
     summaries: Summaries = field(default_factory=dict)
+    digest: str | None = None  # of the scan; the same digest, the same files as they were
+
+    @property
+    def rows(self) -> dict[str, tuple[str, str, str | None]]:
+        if self.known is None:  # the scan matched the saved index's digest: it is current
+            self.known = self.cache.index()
+        return self.known
 
     def summary(self, person: str, paths, profile: str | None):
         """What ``summarize`` made of ``person`` in this run, if it saw exactly these note
@@ -428,7 +435,11 @@ def index_vault(
 
     config = config or load_config(root)
     scanned = scan_files(root, config)
+    digest = scan_digest(scanned)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
+    saved_digest = cache.digest() if cache is not None else None
+    if digest is not None and saved_digest == digest:  # nothing changed: no row to compare
+        return VaultIndex(root, config, None, cache, {}, {}, digest)
     known = cache.index() if cache is not None else {}
     rows: dict[str, tuple[str, str, str | None]] = {}
     stale: list[FileEntry] = []
@@ -450,8 +461,23 @@ def index_vault(
         if parsed or gone:
             cache.store(row for row in parsed if row[1])  # no stamp, no row: read it again
             cache.forget(gone)
-            cache.save_index({rel: row for rel, row in rows.items() if row[0]})
-    return VaultIndex(root, config, rows, cache, fresh, summaries)
+        if parsed or gone or saved_digest != digest:
+            cache.save_index({rel: row for rel, row in rows.items() if row[0]}, digest)
+    return VaultIndex(root, config, rows, cache, fresh, summaries, digest)
+
+
+def scan_digest(scanned: list[tuple[str, str, str | None]]) -> str | None:
+    """A digest of what ``scan_files`` found (paths and stamps, in its order), or None when a
+    file could not be stat'ed: such a file is read again on every run, so nothing about it
+    may be taken from the cache."""
+    import hashlib
+
+    listing = []
+    for _, rel, stamp in scanned:
+        if stamp is None:
+            return None
+        listing.append(f"{rel}\t{stamp}")
+    return hashlib.sha256("\n".join(listing).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def load_vault(
