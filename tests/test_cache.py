@@ -267,3 +267,30 @@ def test_an_unchanged_vault_is_reported_without_reading_the_index(generated, run
     finally:
         note.write_bytes(text)
     assert run(generated, *command, today="2025-04-01").stdout == first.stdout
+
+
+def test_a_new_day_recomputes_everyone_where_their_notes_are_parsed(
+    generated, run, monkeypatch, tmp_path
+):
+    """A new day moves the window, so every person's results are computed again: with many
+    people, their files are parsed again on every core (the notes a cold report did not keep
+    are not in the cache), and the answer is a cold run's."""
+    import ononotes.vault
+    from ononotes.vault import VaultIndex
+
+    command = ("report", "--format", "json")
+    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "days"))
+    run(generated, *command, today="2025-04-01")
+    real = VaultIndex.summarize_again
+    calls = []
+
+    def spied(self, people, *args):
+        calls.append(list(people))
+        return real(self, people, *args)
+
+    monkeypatch.setattr(VaultIndex, "summarize_again", spied)
+    next_day = run(generated, *command, today="2025-04-02")
+    assert calls and len(calls[0]) == 6  # everyone
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cold"))
+    assert next_day.stdout == run(generated, *command, today="2025-04-02").stdout

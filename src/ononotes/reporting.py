@@ -346,15 +346,9 @@ def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: di
     }
     cache = index.cache
     found = cache.results(keys) if cache is not None else {}
+    missing = [slug for slug in everyone if not all(f"{p}:{slug}" in found for p in parts)]
     fresh = []
-    for slug in everyone:
-        if all(f"{part}:{slug}" in found for part in parts):
-            continue
-        paths = notes_of.get(slug, [])
-        computed = index.summary(slug, paths, profile_of.get(slug))
-        if computed is None:  # not all parsed in one place this run: decode them here
-            notes = [record for _, record, _ in index.decode(paths).values()]
-            computed = compute(slug, notes, profiles.get(slug))
+    for slug, computed in _compute(index, missing, notes_of, profile_of, profiles, compute):
         for part in parts:
             slot = f"{part}:{slug}"
             found[slot] = computed[part]
@@ -362,6 +356,27 @@ def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: di
     if cache is not None:
         cache.store_results(fresh)
     return everyone, problems, keys, found
+
+
+def _compute(index, people, notes_of, profile_of, profiles, compute: PersonResults):
+    """(slug, computed results) for ``people``: what the parse workers made of them this run,
+    else from their decoded notes. When many people are left (every person on a new day,
+    which moves the window), their files are parsed again on every core, as on a cold run,
+    rather than decoded one person at a time in this process."""
+    from .vault import PARALLEL_FROM
+
+    def summary(slug: str):
+        return index.summary(slug, notes_of.get(slug, []), profile_of.get(slug))
+
+    left = [slug for slug in people if summary(slug) is None]
+    if sum(len(notes_of.get(slug, ())) for slug in left) >= PARALLEL_FROM:
+        index.summarize_again(left, notes_of, profile_of, compute)
+    for slug in people:
+        computed = summary(slug)
+        if computed is None:  # not all parsed in one place: decode them here
+            notes = [record for _, record, _ in index.decode(notes_of.get(slug, [])).values()]
+            computed = compute(slug, notes, profiles.get(slug))
+        yield slug, computed
 
 
 def _progress_bar(total: int, threshold: int = PROGRESS_THRESHOLD):

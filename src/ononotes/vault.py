@@ -392,6 +392,15 @@ class VaultIndex:
             return None
         return found[2]
 
+    def summarize_again(self, people, notes_of, profile_of, summarize) -> None:
+        """Parse ``people``'s notes and profiles again (on every core when many) for
+        ``summarize`` alone, and take its summaries of them; nothing is stored."""
+        paths = [path for slug in people for path in notes_of.get(slug, ())]
+        paths += [profile_of[slug] for slug in people if slug in profile_of]
+        entries = [FileEntry(str(self.root / path), path, self.rows[path][0]) for path in paths]
+        _, summaries = parse_files(self.root, self.config, entries, summarize=summarize)
+        self.summaries.update((slug, summaries.get(slug)) for slug in people)
+
     @gc_paused()
     def decode(self, paths) -> dict[str, tuple]:
         """path -> (kind, record, problems) for ``paths``, from this run or the cache; what
