@@ -481,12 +481,16 @@ def scan_digest(scanned: list[tuple[str, str, str | None]]) -> str | None:
     may be taken from the cache."""
     import hashlib
 
-    listing = []
-    for _, rel, stamp in scanned:
-        if stamp is None:
-            return None
-        listing.append(f"{rel}\t{stamp}")
-    return hashlib.sha256("\n".join(listing).encode("utf-8", "surrogateescape")).hexdigest()
+    rels = [rel for _, rel, _ in scanned]
+    stamps = [stamp for _, _, stamp in scanned]
+    if None in stamps:
+        return None
+    # no file name holds a NUL, no stamp anything but digits and ':': joined, they are unambiguous
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update("\0".join(rels).encode("utf-8", "surrogateescape"))
+    digest.update(b"\1")
+    digest.update("\0".join(stamps).encode())
+    return digest.hexdigest()
 
 
 def load_vault(
