@@ -119,14 +119,6 @@ class ParseCache:
             )
         }
 
-    def save_index(self, index: dict[str, tuple[str, str, str | None]], digest: str | None) -> None:
-        """Store the current index in one blob (after ``store`` and ``forget``), with the
-        digest of the scan it was made from (None: none to trust), in one transaction."""
-        import marshal
-
-        rows = [(1, marshal.dumps(index))] + ([(2, digest.encode())] if digest else [])
-        self._write("INSERT OR REPLACE INTO snapshot VALUES (?, ?)", rows, stale_index=True)
-
     def digest(self) -> str | None:
         """The digest saved with the index: equal to a new scan's, the index is that scan's."""
         rows = self._query("SELECT data FROM snapshot WHERE id = 2")
@@ -151,19 +143,31 @@ class ParseCache:
                 except Exception:  # a damaged row is a miss, never an answer
                     continue
 
-    def store(
-        self, rows: Iterable[tuple[str, str, str, str | None, bytes | None]], stale_index=True
-    ) -> None:
-        """Write (path, stamp text, kind, person, pickled payload or None) rows in one
-        transaction; the index blob goes with them until ``save_index`` writes it again,
-        unless the caller says the index already holds these stamps."""
-        self._write(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows, stale_index=stale_index
-        )
+    def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes | None]]) -> None:
+        """Write (path, stamp text, kind, person, pickled payload or None) rows for files the
+        index already knows as they are (payloads filled in later)."""
+        self._write([("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)])
 
-    def forget(self, paths: Iterable[str]) -> None:
+    def update(
+        self,
+        rows: Iterable[tuple[str, str, str, str | None, bytes | None]],
+        gone: Iterable[str],
+        index: dict[str, tuple[str, str, str | None]],
+        digest: str | None,
+    ) -> None:
+        """In one transaction: store the rows (as ``store``), forget the paths gone, and save
+        the whole index in one blob with the digest of the scan it was made from (None: none
+        to trust)."""
+        import marshal
+
+        blobs = [(1, marshal.dumps(index))] + ([(2, digest.encode())] if digest else [])
         self._write(
-            "DELETE FROM files WHERE path = ?", ((path,) for path in paths), stale_index=True
+            [
+                ("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows),
+                ("DELETE FROM files WHERE path = ?", ((path,) for path in gone)),
+                ("DELETE FROM snapshot", [()]),
+                ("INSERT INTO snapshot VALUES (?, ?)", blobs),
+            ]
         )
 
     def results(self, wanted: dict[str, str]) -> dict[str, object]:
@@ -187,25 +191,29 @@ class ParseCache:
     def store_results(self, rows: Iterable[tuple[str, str, object]]) -> None:
         """Write (slot, key, result) rows."""
         self._write(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
-            (
-                (slot, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-                for slot, key, value in rows
-            ),
+            [
+                (
+                    "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                    (
+                        (slot, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                        for slot, key, value in rows
+                    ),
+                )
+            ]
         )
 
-    def _write(self, sql: str, rows, stale_index: bool = False) -> None:
+    def _write(self, statements: list[tuple[str, Iterable[tuple]]]) -> None:
+        """Run each (SQL, rows) in one transaction: all of it is stored, or none."""
         if self.db is None:
             return
-        rows = list(rows)
-        if not rows:
+        statements = [(sql, list(rows)) for sql, rows in statements]
+        if not any(rows for _, rows in statements):
             return
         try:
             with self.db:
                 self.db.execute("BEGIN")
-                if stale_index:
-                    self.db.execute("DELETE FROM snapshot")
-                self.db.executemany(sql, rows)
+                for sql, rows in statements:
+                    self.db.executemany(sql, rows)
         except sqlite3.Error as exc:
             self._fail(exc)
 

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,10 +284,14 @@ def cached_reports(
         if len(found) < len(parts) * len(people):
             plan = None  # a result was lost: work it out again
     if plan is None:
-        everyone, problems, keys, found = _plan_and_results(index, parts, compute, base, extra)
+        everyone, problems, keys, found, fresh = _plan_and_results(
+            index, parts, compute, base, extra
+        )
         people = select_people(everyone, person)
-        if cache is not None and index.digest is not None:
-            cache.store_results([(plan_slot, plan_key, (everyone, problems, keys))])
+        if cache is not None:
+            if index.digest is not None:
+                fresh.append((plan_slot, plan_key, (everyone, problems, keys)))
+            cache.store_results(fresh)
     if cache is not None:
         cache.close()
     cadence = actions = None
@@ -314,23 +319,24 @@ def _slots(parts, people) -> list[str]:
 
 
 def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: dict[str, str]):
-    """(everyone, the files' problems, each slot's key, each slot's result) from the index:
-    results the cache holds under their key, the others computed (and stored)."""
-    notes_of: dict[str, list[str]] = {}
+    """(everyone, the files' problems, each slot's key, each slot's result, the (slot, key,
+    result) rows computed here) from the index: results the cache holds under their key, the
+    others computed, for the caller to store."""
+    notes_of: dict[str, list[str]] = defaultdict(list)
     profile_of: dict[str, str] = {}
-    stamps_of: dict[str, list[str]] = {}
+    files_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # (path, stamp)
     flagged: list[str] = []
     for path, (stamp, kind, owner) in index.rows.items():
-        if kind.endswith("+"):
+        if kind[-1:] == "+":
             flagged.append(path)
-        base_kind = kind.rstrip("+")
-        if base_kind == "note":
-            notes_of.setdefault(owner, []).append(path)
-        elif base_kind == "profile":
+            kind = kind[:-1]
+        if kind == "note":
+            notes_of[owner].append(path)
+        elif kind == "profile":
             profile_of[owner] = path
         else:
             continue
-        stamps_of.setdefault(owner, []).append(f"{path}={stamp}")
+        files_of[owner].append((path, stamp))
     # profiles feed only the cadence rows; the actions report needs no more than their slugs
     wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
     decoded = index.decode(sorted(set(flagged) | wanted_profiles))
@@ -338,7 +344,9 @@ def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: di
     profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
     everyone = sorted(set(profile_of) | set(notes_of))
     # a person's results are keyed by their files' paths and stamps, and what else they read
-    signatures = {slug: _digest(base, slug, *sorted(stamps_of[slug])) for slug in everyone}
+    signatures = {
+        slug: _digest(base, slug, *map("=".join, sorted(files_of[slug]))) for slug in everyone
+    }
     keys = {
         f"{part}:{slug}": _digest(part, extra[part], signatures[slug])
         for part in parts
@@ -353,9 +361,7 @@ def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: di
             slot = f"{part}:{slug}"
             found[slot] = computed[part]
             fresh.append((slot, keys[slot], computed[part]))
-    if cache is not None:
-        cache.store_results(fresh)
-    return everyone, problems, keys, found
+    return everyone, problems, keys, found, fresh
 
 
 def _compute(index, people, notes_of, profile_of, profiles, compute: PersonResults):

@@ -423,7 +423,7 @@ class VaultIndex:
             for row in parsed:
                 found[row[0]] = pickle.loads(row[4])
             if self.cache is not None:  # the index already holds these stamps
-                self.cache.store((row for row in parsed if row[1]), stale_index=False)
+                self.cache.store(row for row in parsed if row[1])
         return found
 
 
@@ -467,11 +467,13 @@ def index_vault(
             fresh[rel] = payload
     if cache is not None:
         gone = set(known) - set(rows)
-        if parsed or gone:
-            cache.store(row for row in parsed if row[1])  # no stamp, no row: read it again
-            cache.forget(gone)
         if parsed or gone or saved_digest != digest:
-            cache.save_index({rel: row for rel, row in rows.items() if row[0]}, digest)
+            cache.update(
+                (row for row in parsed if row[1]),  # no stamp, no row: read it again
+                gone,
+                {rel: row for rel, row in rows.items() if row[0]},
+                digest,
+            )
     return VaultIndex(root, config, rows, cache, fresh, summaries, digest)
 
 
