@@ -294,3 +294,19 @@ def test_a_new_day_recomputes_everyone_where_their_notes_are_parsed(
     assert calls and len(calls[0]) == 6  # everyone
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cold"))
     assert next_day.stdout == run(generated, *command, today="2025-04-02").stdout
+
+
+def test_cached_records_pickle_to_themselves_and_stay_frozen():
+    import dataclasses
+    import pickle
+
+    from ononotes.model import CachedRecord
+    from ononotes.reports import PersonActions, Tally
+
+    tally = Tally(1, 2, 3, 4, 5, 6, 7, (1, 9))
+    result = PersonActions("alice", tally, (("me", tally),), ())
+    copy = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == result and repr(copy) == repr(result)
+    assert isinstance(copy, CachedRecord) and isinstance(copy.tally, Tally)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copy.person = "bob"

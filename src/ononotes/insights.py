@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import CANCELLED, HELD, Config, Heading, Note
+from .model import CANCELLED, HELD, CachedRecord, Config, Heading, Note
 from .reports import Window, meeting_kind, ratio
 from .sections import COMMENT_RE, Section, find_sections, point_key, strip_list_marker
 
@@ -146,7 +146,7 @@ def count_points(
 
 
 @dataclass(frozen=True, slots=True)
-class MeetingInsight:
+class MeetingInsight(CachedRecord):
     """One held meeting, as the insights see it."""
 
     path: str
@@ -183,7 +183,7 @@ def _mean(values: Sequence[int]) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class PersonInsights:
+class PersonInsights(CachedRecord):
     """SPEC §9 for one person over the window, with what the flags need."""
 
     their_points: int

@@ -23,6 +23,7 @@ from .model import (
     HELD,
     OPEN,
     PLANNED,
+    CachedRecord,
     Config,
     Item,
     Note,
@@ -90,7 +91,7 @@ def ratio(part: int, whole: int) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Meeting:
+class Meeting(CachedRecord):
     """One note on a person's timeline: ``kind`` is held, cancelled or planned."""
 
     date: dt.date
@@ -101,7 +102,7 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
-class CadenceRow:
+class CadenceRow(CachedRecord):
     """One person's meeting rhythm. The first fields are the JSON row of SPEC §8."""
 
     person: str
@@ -317,7 +318,7 @@ def assemble_cadence(
 
 
 @dataclass(frozen=True, slots=True)
-class ActionItem:
+class ActionItem(CachedRecord):
     """One action item followed through a person's notes. The first fields are SPEC §8's."""
 
     person: str
@@ -469,7 +470,7 @@ def follow_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[Act
 
 
 @dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(CachedRecord):
     """The SPEC §5 counters in a form that adds up across people and owners."""
 
     created: int = 0
@@ -542,7 +543,7 @@ def count(name: str, items: Sequence[ActionItem]) -> FollowThrough:
 
 
 @dataclass(frozen=True, slots=True)
-class PersonActions:
+class PersonActions(CachedRecord):
     """One person's follow-through: their counters, per owner too, and (when wanted) items."""
 
     person: str
