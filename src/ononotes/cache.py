@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 6  # bump when what is stored, or how notes are parsed, changes
+FORMAT = 7  # bump when what is stored, or how notes are parsed, changes
 
 
 def cache_dir() -> Path:
@@ -55,9 +55,12 @@ class ParseCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        # the index of every row in one blob (id 1; reading 20,000 rows one by one costs more),
-        # and the digest of the scan it matches (id 2)
-        db.execute("CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY, data BLOB)")
+        # the index in one blob per top-level folder (reading 20,000 rows one by one costs
+        # more), with the digest of the scan of that folder it was made from: a run reads and
+        # writes the blobs of the folders whose digest changed, and no other
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, digest TEXT, data BLOB)"
+        )
         db.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, kind TEXT,"
             " person TEXT, payload BLOB)"
@@ -70,7 +73,7 @@ class ParseCache:
         if row is None or row[0] != self.fingerprint:
             db.execute("DELETE FROM files")
             db.execute("DELETE FROM results")
-            db.execute("DELETE FROM snapshot")
+            db.execute("DELETE FROM folders")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
         self.db = db
 
@@ -100,32 +103,37 @@ class ParseCache:
             self._fail(exc)
             return []
 
-    def index(self) -> dict[str, tuple[str, str, str | None]]:
-        """path -> (stamp text, kind, person) for every row, without the payloads."""
-        import marshal
-
-        rows = self._query("SELECT data FROM snapshot WHERE id = 1")
-        if rows:
-            try:
-                index = marshal.loads(rows[0][0])
-                if isinstance(index, dict):
-                    return index
-            except (EOFError, ValueError, TypeError):
-                pass
+    def folder_digests(self) -> dict[str, str]:
+        """folder -> the digest its index blob was saved with."""
         return {
-            path: (stamp, kind, person)
-            for path, stamp, kind, person in self._query(
-                "SELECT path, stamp, kind, person FROM files"
-            )
+            folder: digest for folder, digest in self._query("SELECT folder, digest FROM folders")
         }
 
-    def digest(self) -> str | None:
-        """The digest saved with the index: equal to a new scan's, the index is that scan's."""
-        rows = self._query("SELECT data FROM snapshot WHERE id = 2")
-        try:
-            return bytes(rows[0][0]).decode() if rows else None
-        except (TypeError, UnicodeDecodeError):
-            return None
+    def index(
+        self, folders: Iterable[str]
+    ) -> tuple[dict[str, tuple[str, str, str | None]], set[str]]:
+        """(path -> (stamp text, kind, person) for the files of ``folders``, the folders of
+        those that are not all there: no blob, or a damaged one)."""
+        import marshal
+
+        wanted = set(folders)
+        rows: dict[str, tuple[str, str, str | None]] = {}
+        found: set[str] = set()
+        listed = sorted(wanted)
+        for start in range(0, len(listed), 500):
+            chunk = listed[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for folder, data in self._query(
+                f"SELECT folder, data FROM folders WHERE folder IN ({marks})", chunk
+            ):
+                try:
+                    blob = marshal.loads(data)
+                except (EOFError, ValueError, TypeError):
+                    continue  # damaged: the folder is read again
+                if isinstance(blob, dict):
+                    rows.update(blob)
+                    found.add(folder)
+        return rows, wanted - found
 
     def payloads(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
         """(path, what was stored) for the rows asked for; unreadable ones are left out."""
@@ -152,21 +160,26 @@ class ParseCache:
         self,
         rows: Iterable[tuple[str, str, str, str | None, bytes | None]],
         gone: Iterable[str],
-        index: dict[str, tuple[str, str, str | None]],
-        digest: str | None,
+        folders: dict[str, tuple[str | None, dict[str, tuple[str, str, str | None]]]],
+        removed: Iterable[str],
     ) -> None:
-        """In one transaction: store the rows (as ``store``), forget the paths gone, and save
-        the whole index in one blob with the digest of the scan it was made from (None: none
-        to trust)."""
+        """In one transaction: store the rows (as ``store``), forget the paths gone, save each
+        folder's index blob with its scan's digest (None: none to trust), and drop the blobs
+        of folders no longer there."""
         import marshal
 
-        blobs = [(1, marshal.dumps(index))] + ([(2, digest.encode())] if digest else [])
         self._write(
             [
                 ("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows),
                 ("DELETE FROM files WHERE path = ?", ((path,) for path in gone)),
-                ("DELETE FROM snapshot", [()]),
-                ("INSERT INTO snapshot VALUES (?, ?)", blobs),
+                (
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    [
+                        (folder, digest, marshal.dumps(index))
+                        for folder, (digest, index) in folders.items()
+                    ],
+                ),
+                ("DELETE FROM folders WHERE folder = ?", ((folder,) for folder in removed)),
             ]
         )
 

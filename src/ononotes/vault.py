@@ -317,9 +317,7 @@ def _by_top_folder(entries: list[FileEntry], size: int) -> list[list[FileEntry]]
     usually sit in their folder, so one worker sees them all and can summarise them."""
     folders: dict[str, list[FileEntry]] = {}
     for entry in entries:
-        folders.setdefault(entry.rel.partition("/")[0] if "/" in entry.rel else "", []).append(
-            entry
-        )
+        folders.setdefault(top_folder(entry.rel), []).append(entry)
     chunks: list[list[FileEntry]] = [[]]
     for group in folders.values():
         if chunks[-1] and len(chunks[-1]) + len(group) > size:
@@ -372,17 +370,39 @@ class VaultIndex:
 
     root: Path
     config: Config
-    known: dict[str, tuple[str, str, str | None]] | None  # None: the cache's index, when asked
+    known: dict[str, tuple[str, str, str | None]]  # the rows read so far
     cache: object
     fresh: dict[str, bytes]  # path -> pickled (kind, record, problems), parsed in this run
     summaries: Summaries = field(default_factory=dict)
     digest: str | None = None  # of the scan; the same digest, the same files as they were
+    # the folders whose digest is the one their index blob was saved with, by folder: their
+    # rows are current, and read from the cache only when asked for
+    unread: dict[str, tuple[str | None, list[tuple]]] = field(default_factory=dict)
 
     @property
     def rows(self) -> dict[str, tuple[str, str, str | None]]:
-        if self.known is None:  # the scan matched the saved index's digest: it is current
-            self.known = self.cache.index()
+        if self.unread:
+            folders, self.unread = self.unread, {}
+            self._read_folders(folders)
         return self.known
+
+    def _read_folders(self, folders: dict[str, tuple[str | None, list[tuple]]]) -> None:
+        """Take the rows of ``folders`` (digest and scan entries) from their index blobs; a
+        folder the cache cannot give (a damaged blob, a cache gone) is parsed again."""
+        loaded, missing = self.cache.index(folders) if self.cache is not None else ({}, folders)
+        self.known.update(loaded)
+        entries = [FileEntry(*entry) for folder in missing for entry in folders[folder][1]]
+        if not entries:
+            return
+        parsed, _ = parse_files(self.root, self.config, entries)
+        blobs: dict[str, tuple[str | None, dict]] = {f: (folders[f][0], {}) for f in missing}
+        for rel, stamp, kind, person, payload in parsed:
+            self.known[rel] = (stamp, kind, person)
+            self.fresh[rel] = payload
+            if stamp:
+                blobs[top_folder(rel)][1][rel] = (stamp, kind, person)
+        if self.cache is not None:
+            self.cache.update((row for row in parsed if row[1]), (), blobs, ())
 
     def summary(self, person: str, paths, profile: str | None):
         """What ``summarize`` made of ``person`` in this run, if it saw exactly these note
@@ -443,21 +463,26 @@ def index_vault(
     from .cache import ParseCache
 
     config = config or load_config(root)
-    scanned = scan_files(root, config)
-    digest = scan_digest(scanned)
+    folders: dict[str, list[tuple]] = {}
+    for entry in scan_files(root, config):
+        folders.setdefault(top_folder(entry[1]), []).append(entry)
+    digests = {folder: scan_digest(entries) for folder, entries in folders.items()}
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
-    saved_digest = cache.digest() if cache is not None else None
-    if digest is not None and saved_digest == digest:  # nothing changed: no row to compare
-        return VaultIndex(root, config, None, cache, {}, {}, digest)
-    known = cache.index() if cache is not None else {}
+    saved = cache.folder_digests() if cache is not None else {}
+    changed = [f for f, digest in digests.items() if digest is None or saved.get(f) != digest]
+    removed = [folder for folder in saved if folder not in folders]
+    known: dict[str, tuple[str, str, str | None]] = {}
+    if cache is not None and (changed or removed):
+        known, _ = cache.index(changed + removed)
     rows: dict[str, tuple[str, str, str | None]] = {}
     stale: list[FileEntry] = []
-    for path, rel, stamp in scanned:
-        row = known.get(rel)
-        if stamp is not None and row is not None and row[0] == stamp:
-            rows[rel] = row
-        else:
-            stale.append(FileEntry(path, rel, stamp))
+    for folder in changed:
+        for path, rel, stamp in folders[folder]:
+            row = known.get(rel)
+            if stamp is not None and row is not None and row[0] == stamp:
+                rows[rel] = row
+            else:
+                stale.append(FileEntry(path, rel, stamp))
     report = progress(len(stale)) if progress is not None and stale else None
     parsed, summaries = parse_files(root, config, stale, report, summarize)
     fresh = {}
@@ -465,33 +490,45 @@ def index_vault(
         rows[rel] = (stamp, kind, person)
         if payload is not None:
             fresh[rel] = payload
-    if cache is not None:
+    if cache is not None and (changed or removed):
+        blobs: dict[str, tuple[str | None, dict]] = {f: (digests[f], {}) for f in changed}
+        for rel, row in rows.items():
+            if row[0]:  # no stamp, no row: read it again
+                blobs[top_folder(rel)][1][rel] = row
         gone = set(known) - set(rows)
-        if parsed or gone or saved_digest != digest:
-            cache.update(
-                (row for row in parsed if row[1]),  # no stamp, no row: read it again
-                gone,
-                {rel: row for rel, row in rows.items() if row[0]},
-                digest,
-            )
-    return VaultIndex(root, config, rows, cache, fresh, summaries, digest)
+        cache.update((row for row in parsed if row[1]), gone, blobs, removed)
+    read = set(changed)
+    unread = {f: (digests[f], folders[f]) for f in folders if f not in read}
+    names = sorted(digests)
+    digest = _digest_of(names, [digests[name] for name in names])  # of the whole vault
+    return VaultIndex(root, config, rows, cache, fresh, summaries, digest, unread)
+
+
+def top_folder(rel: str) -> str:
+    """The top-level folder of a path relative to the vault ('' for the vault itself)."""
+    folder, slash, _ = rel.partition("/")
+    return folder if slash else ""
 
 
 def scan_digest(scanned: list[tuple[str, str, str | None]]) -> str | None:
     """A digest of what ``scan_files`` found (paths and stamps, in its order), or None when a
     file could not be stat'ed: such a file is read again on every run, so nothing about it
     may be taken from the cache."""
+    return _digest_of([rel for _, rel, _ in scanned], [stamp for _, _, stamp in scanned])
+
+
+def _digest_of(names: list[str], values: list[str | None]) -> str | None:
+    """A digest of names and their values, None if a value is None. No name holds a NUL, no
+    value (a stamp, a digest) anything but letters, digits and ':': joined, they are
+    unambiguous, and joining is much cheaper than formatting a line for each."""
     import hashlib
 
-    rels = [rel for _, rel, _ in scanned]
-    stamps = [stamp for _, _, stamp in scanned]
-    if None in stamps:
+    if None in values:
         return None
-    # no file name holds a NUL, no stamp anything but digits and ':': joined, they are unambiguous
     digest = hashlib.blake2b(digest_size=20)
-    digest.update("\0".join(rels).encode("utf-8", "surrogateescape"))
+    digest.update("\0".join(names).encode("utf-8", "surrogateescape"))
     digest.update(b"\1")
-    digest.update("\0".join(stamps).encode())
+    digest.update("\0".join(values).encode())
     return digest.hexdigest()
 
 
