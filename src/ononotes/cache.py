@@ -119,37 +119,25 @@ class ParseCache:
         wanted = set(folders)
         rows: dict[str, tuple[str, str, str | None]] = {}
         found: set[str] = set()
-        listed = sorted(wanted)
-        for start in range(0, len(listed), 500):
-            chunk = listed[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for folder, data in self._query(
-                f"SELECT folder, data FROM folders WHERE folder IN ({marks})", chunk
-            ):
-                try:
-                    blob = marshal.loads(data)
-                except (EOFError, ValueError, TypeError):
-                    continue  # damaged: the folder is read again
-                if isinstance(blob, dict):
-                    rows.update(blob)
-                    found.add(folder)
+        for folder, data in self._select_in("SELECT folder, data FROM folders", "folder", wanted):
+            try:
+                blob = marshal.loads(data)
+            except (EOFError, ValueError, TypeError):
+                continue  # damaged: the folder is read again
+            if isinstance(blob, dict):
+                rows.update(blob)
+                found.add(folder)
         return rows, wanted - found
 
     def payloads(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
         """(path, what was stored) for the rows asked for; unreadable ones are left out."""
-        wanted = list(paths)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for path, payload in self._query(
-                f"SELECT path, payload FROM files WHERE path IN ({marks})", chunk
-            ):
-                if payload is None:  # indexed, but parsed only for a report's summary
-                    continue
-                try:
-                    yield path, pickle.loads(payload)
-                except Exception:  # a damaged row is a miss, never an answer
-                    continue
+        for path, payload in self._select_in("SELECT path, payload FROM files", "path", paths):
+            if payload is None:  # indexed, but parsed only for a report's summary
+                continue
+            try:
+                yield path, pickle.loads(payload)
+            except Exception:  # a damaged row is a miss, never an answer
+                continue
 
     def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes | None]]) -> None:
         """Write (path, stamp text, kind, person, pickled payload or None) rows for files the
@@ -186,20 +174,24 @@ class ParseCache:
     def results(self, wanted: dict[str, str]) -> dict[str, object]:
         """slot -> stored result, for the slots whose stored key is the one asked for."""
         found: dict[str, object] = {}
-        slots = list(wanted)
-        for start in range(0, len(slots), 500):
-            chunk = slots[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for slot, key, payload in self._query(
-                f"SELECT slot, key, payload FROM results WHERE slot IN ({marks})", chunk
-            ):
-                if wanted.get(slot) != key:
-                    continue
-                try:
-                    found[slot] = pickle.loads(payload)
-                except Exception:
-                    continue
+        query = "SELECT slot, key, payload FROM results"
+        for slot, key, payload in self._select_in(query, "slot", wanted):
+            if wanted.get(slot) != key:
+                continue
+            try:
+                found[slot] = pickle.loads(payload)
+            except Exception:
+                continue
         return found
+
+    def _select_in(self, query: str, column: str, keys: Iterable[str]) -> Iterator[tuple]:
+        """The rows of ``query`` whose ``column`` is one of ``keys``, 500 keys a statement
+        (SQLite limits the parameters of one)."""
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            yield from self._query(f"{query} WHERE {column} IN ({marks})", chunk)
 
     def store_results(self, rows: Iterable[tuple[str, str, object]]) -> None:
         """Write (slot, key, result) rows."""
