@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import __version__
 
-FORMAT = 7  # bump when what is stored, or how notes are parsed, changes
+FORMAT = 8  # bump when what is stored, or how notes are parsed, changes
 
 
 def cache_dir() -> Path:

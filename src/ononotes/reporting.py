@@ -321,47 +321,90 @@ def _slots(parts, people) -> list[str]:
 def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: dict[str, str]):
     """(everyone, the files' problems, each slot's key, each slot's result, the (slot, key,
     result) rows computed here) from the index: results the cache holds under their key, the
-    others computed, for the caller to store."""
-    notes_of: dict[str, list[str]] = defaultdict(list)
-    profile_of: dict[str, str] = {}
-    files_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # (path, stamp)
+    others computed, for the caller to store (with the folders' pieces computed here)."""
+    cache = index.cache
+    pieces, fresh = _pieces(index)
+    folders_of: dict[str, list[str]] = defaultdict(list)
     flagged: list[str] = []
-    for path, (stamp, kind, owner) in index.rows.items():
-        if kind[-1:] == "+":
-            flagged.append(path)
-            kind = kind[:-1]
-        if kind == "note":
-            notes_of[owner].append(path)
-        elif kind == "profile":
-            profile_of[owner] = path
-        else:
-            continue
-        files_of[owner].append((path, stamp))
+    for folder in sorted(pieces):
+        signatures, piece_flagged = pieces[folder]
+        flagged += piece_flagged
+        for slug in signatures:
+            folders_of[slug].append(folder)
+    everyone = sorted(folders_of)
+    # a person's results are keyed by their files' paths and stamps (folder by folder), and by
+    # what else they read
+    keys = {}
+    for slug in everyone:
+        signature = _digest(base, slug, *(pieces[f][0][slug] for f in folders_of[slug]))
+        for part in parts:
+            keys[f"{part}:{slug}"] = _digest(part, extra[part], signature)
+    found = cache.results(keys) if cache is not None else {}
+    missing = [slug for slug in everyone if not all(f"{p}:{slug}" in found for p in parts)]
+    # only the people left to compute need their files, and only their folders are read
+    rows = index.rows_of({folder for slug in missing for folder in folders_of[slug]})
+    notes_of, profile_of = _files_of(rows, set(missing))
     # profiles feed only the cadence rows; the actions report needs no more than their slugs
     wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
     decoded = index.decode(sorted(set(flagged) | wanted_profiles))
-    problems = tuple(problem for path in sorted(flagged) for problem in decoded[path][2])
+    problems = tuple(sorted((p for path in flagged for p in decoded[path][2]), key=_by_path))
     profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
-    everyone = sorted(set(profile_of) | set(notes_of))
-    # a person's results are keyed by their files' paths and stamps, and what else they read
-    signatures = {
-        slug: _digest(base, slug, *map("=".join, sorted(files_of[slug]))) for slug in everyone
-    }
-    keys = {
-        f"{part}:{slug}": _digest(part, extra[part], signatures[slug])
-        for part in parts
-        for slug in everyone
-    }
-    cache = index.cache
-    found = cache.results(keys) if cache is not None else {}
-    missing = [slug for slug in everyone if not all(f"{p}:{slug}" in found for p in parts)]
-    fresh = []
     for slug, computed in _compute(index, missing, notes_of, profile_of, profiles, compute):
         for part in parts:
             slot = f"{part}:{slug}"
             found[slot] = computed[part]
             fresh.append((slot, keys[slot], computed[part]))
     return everyone, problems, keys, found, fresh
+
+
+def _by_path(problem: Problem) -> str:
+    return problem.path
+
+
+def _pieces(index) -> tuple[dict[str, tuple[dict[str, str], list[str]]], list[tuple]]:
+    """folder -> (person -> digest of their files there, the paths of files with problems),
+    for every folder: kept in the cache under the folder's digest, so that after an edit only
+    that folder is grouped again; and the (slot, key, piece) rows to store."""
+    cache = index.cache
+    slots = {f"piece:{f}": d for f, d in index.digests.items() if d is not None}
+    kept = cache.results(slots) if cache is not None else {}
+    pieces, fresh = {}, []
+    for folder in index.digests:
+        slot = f"piece:{folder}"
+        piece = kept.get(slot)
+        if piece is None:
+            piece = _piece(index.rows_of({folder}))
+            if slot in slots:
+                fresh.append((slot, slots[slot], piece))
+        pieces[folder] = piece
+    return pieces, fresh
+
+
+def _piece(rows: dict[str, tuple[str, str, str | None]]) -> tuple[dict[str, str], list[str]]:
+    files_of: dict[str, list[str]] = defaultdict(list)  # "path=stamp"
+    flagged = []
+    for path, (stamp, kind, owner) in rows.items():
+        if kind[-1:] == "+":
+            flagged.append(path)
+            kind = kind[:-1]
+        if kind in ("note", "profile"):
+            files_of[owner].append(f"{path}={stamp}")
+    return {slug: _digest(*sorted(files)) for slug, files in files_of.items()}, sorted(flagged)
+
+
+def _files_of(rows, people: set[str]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """(person -> their note paths, person -> their profile's path) for ``people``."""
+    notes_of: dict[str, list[str]] = defaultdict(list)
+    profile_of: dict[str, str] = {}
+    for path, (_, kind, owner) in rows.items():
+        if owner not in people:
+            continue
+        kind = kind.rstrip("+")
+        if kind == "note":
+            notes_of[owner].append(path)
+        elif kind == "profile":
+            profile_of[owner] = path
+    return notes_of, profile_of
 
 
 def _compute(index, people, notes_of, profile_of, profiles, compute: PersonResults):

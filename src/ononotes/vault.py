@@ -378,6 +378,8 @@ class VaultIndex:
     # the folders whose digest is the one their index blob was saved with, by folder: their
     # rows are current, and read from the cache only when asked for
     unread: dict[str, tuple[str | None, list[tuple]]] = field(default_factory=dict)
+    scanned: dict[str, list[tuple]] = field(default_factory=dict)  # folder -> scan entries
+    digests: dict[str, str | None] = field(default_factory=dict)  # folder -> its scan's digest
 
     @property
     def rows(self) -> dict[str, tuple[str, str, str | None]]:
@@ -385,6 +387,18 @@ class VaultIndex:
             folders, self.unread = self.unread, {}
             self._read_folders(folders)
         return self.known
+
+    def rows_of(self, folders: set[str]) -> dict[str, tuple[str, str, str | None]]:
+        """The rows of the files in ``folders`` (top-level folders), reading no other."""
+        unread = {folder: self.unread.pop(folder) for folder in folders if folder in self.unread}
+        if unread:
+            self._read_folders(unread)
+        return {
+            rel: self.known[rel]
+            for folder in folders
+            for _, rel, _ in self.scanned.get(folder, ())
+            if rel in self.known
+        }
 
     def _read_folders(self, folders: dict[str, tuple[str | None, list[tuple]]]) -> None:
         """Take the rows of ``folders`` (digest and scan entries) from their index blobs; a
@@ -501,7 +515,7 @@ def index_vault(
     unread = {f: (digests[f], folders[f]) for f in folders if f not in read}
     names = sorted(digests)
     digest = _digest_of(names, [digests[name] for name in names])  # of the whole vault
-    return VaultIndex(root, config, rows, cache, fresh, summaries, digest, unread)
+    return VaultIndex(root, config, rows, cache, fresh, summaries, digest, unread, folders, digests)
 
 
 def top_folder(rel: str) -> str:
