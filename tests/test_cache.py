@@ -314,3 +314,21 @@ def test_cached_records_pickle_to_themselves_and_stay_frozen():
     assert isinstance(copy, CachedRecord) and isinstance(copy.tally, Tally)
     with pytest.raises(dataclasses.FrozenInstanceError):
         copy.person = "bob"
+
+
+def test_a_note_stored_for_an_older_stamp_is_read_again(generated, run, monkeypatch, tmp_path):
+    """A report's workers keep no note, so the cache may still hold a note as it was before an
+    edit; it is stored with that older stamp, and never taken for the note as it is now."""
+    import shutil
+
+    import ononotes.vault
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 1)  # every parse in the workers
+    assert "rewritten since" not in run(vault, "todo", today="2025-04-01").stdout  # all stored
+    note = sorted(vault.glob("person-001/20*.md"))[-1]
+    note.write_text(note.read_text() + "- [ ] @person-001 rewritten since\n")
+    run(vault, "report", "--format", "json", today="2025-04-01")  # summarised, not stored
+    assert "rewritten since" in run(vault, "todo", today="2025-04-01").stdout

@@ -129,24 +129,26 @@ class ParseCache:
                 found.add(folder)
         return rows, wanted - found
 
-    def payloads(self, paths: Iterable[str]) -> Iterator[tuple[str, object]]:
-        """(path, what was stored) for the rows asked for; unreadable ones are left out."""
-        for path, payload in self._select_in("SELECT path, payload FROM files", "path", paths):
-            if payload is None:  # indexed, but parsed only for a report's summary
+    def payloads(self, stamps: dict[str, str]) -> Iterator[tuple[str, object]]:
+        """(path, what was stored) for the paths asked for, each only if it was stored for the
+        stamp given (the one the index holds now); the others are left out, to be read again."""
+        query = "SELECT path, stamp, payload FROM files"
+        for path, stamp, payload in self._select_in(query, "path", stamps):
+            if payload is None or stamp != stamps[path]:
                 continue
             try:
                 yield path, pickle.loads(payload)
             except Exception:  # a damaged row is a miss, never an answer
                 continue
 
-    def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes | None]]) -> None:
-        """Write (path, stamp text, kind, person, pickled payload or None) rows for files the
-        index already knows as they are (payloads filled in later)."""
+    def store(self, rows: Iterable[tuple[str, str, str, str | None, bytes]]) -> None:
+        """Write (path, stamp text, kind, person, pickled payload) rows: what each file was
+        read as, for that stamp."""
         self._write([("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows)])
 
     def update(
         self,
-        rows: Iterable[tuple[str, str, str, str | None, bytes | None]],
+        rows: Iterable[tuple[str, str, str, str | None, bytes]],
         gone: Iterable[str],
         folders: dict[str, tuple[str | None, dict[str, tuple[str, str, str | None]]]],
         removed: Iterable[str],

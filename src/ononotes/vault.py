@@ -442,21 +442,22 @@ class VaultIndex:
         and cached."""
         import pickle
 
+        paths = list(paths)
         # decoded only when asked for: a cold run then holds bytes, not every note at once
         found = {path: pickle.loads(self.fresh[path]) for path in paths if path in self.fresh}
-        missing = [path for path in paths if path not in found]
-        if missing and self.cache is not None:
-            found.update(self.cache.payloads(missing))
-        missing = [path for path in missing if path not in found]
+        self.rows_of({top_folder(path) for path in paths} & self.unread.keys())  # their stamps
+        stamps = {path: self.known.get(path, ("",))[0] for path in paths if path not in found}
+        if stamps and self.cache is not None:
+            found.update(self.cache.payloads(stamps))
+        missing = [path for path in stamps if path not in found]
         if missing:
             entries = [
-                FileEntry(str(self.root / path), path, self.rows.get(path, ("",))[0] or None)
-                for path in missing
+                FileEntry(str(self.root / path), path, stamps[path] or None) for path in missing
             ]
             parsed, _ = parse_files(self.root, self.config, entries)
             for row in parsed:
                 found[row[0]] = pickle.loads(row[4])
-            if self.cache is not None:  # the index already holds these stamps
+            if self.cache is not None:
                 self.cache.store(row for row in parsed if row[1])
         return found
 
@@ -510,7 +511,10 @@ def index_vault(
             if row[0]:  # no stamp, no row: read it again
                 blobs[top_folder(rel)][1][rel] = row
         gone = set(known) - set(rows)
-        cache.update((row for row in parsed if row[1]), gone, blobs, removed)
+        # a row without a payload (a note parsed for a report's summary) is not stored: its
+        # blob row says what it is, and it is parsed again if ever decoded
+        stored = (row for row in parsed if row[1] and row[4] is not None)
+        cache.update(stored, gone, blobs, removed)
     read = set(changed)
     unread = {f: (digests[f], folders[f]) for f in folders if f not in read}
     names = sorted(digests)
