@@ -54,7 +54,7 @@ def test_warm_corrupt_and_deleted_caches_give_the_same_answers(
     assert all(code in (0, 1) for code, _, _ in cold)
     assert answers(run, generated) == cold  # warm: every file from the cache
     cache = ParseCache(generated, parse_fingerprint(load_vault(generated, use_cache=False).config))
-    rows, missing = cache.index(cache.folder_digests())
+    rows, missing = cache.index(cache.folders())
     assert cache.path.exists() and len(rows) > 100 and not missing
     cache.close()
     # corrupt rows: payloads that do not unpickle, and a stamp that lies
@@ -238,23 +238,27 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
     assert index.summary("person-000", paths["person-000"][1:], profile) is None
 
 
-def test_an_unchanged_vault_is_reported_without_reading_the_index(generated, run, monkeypatch):
-    """The scan's digest matches the one saved with the index, and the report's plan is kept
-    under it: a warm report then reads no row of the index. After an edit, it reads the rows of
-    the edited file's folder, and no other: the other folders' pieces of the plan are kept."""
-    from ononotes.cache import ParseCache
-
-    command = ("report", "--format", "json")
-    first = run(generated, *command, today="2025-04-01")
-    assert run(generated, *command, today="2025-04-01").stdout == first.stdout  # plan saved
+def index_reads(monkeypatch) -> list[list[str]]:
+    """The folders of each read of the index from now on, as a list that fills as they come."""
     real_index = ParseCache.index
-    calls = []
+    calls: list[list[str]] = []
 
     def counted(self, folders):
         calls.append(sorted(folders))
         return real_index(self, folders)
 
     monkeypatch.setattr(ParseCache, "index", counted)
+    return calls
+
+
+def test_an_unchanged_vault_is_reported_without_reading_the_index(generated, run, monkeypatch):
+    """The scan's digest matches the one saved with the index, and the report's plan is kept
+    under it: a warm report then reads no row of the index. After an edit, it reads the rows of
+    the edited file's folder, and no other: the other folders' pieces of the plan are kept."""
+    command = ("report", "--format", "json")
+    first = run(generated, *command, today="2025-04-01")
+    assert run(generated, *command, today="2025-04-01").stdout == first.stdout  # plan saved
+    calls = index_reads(monkeypatch)
     assert run(generated, *command, today="2025-04-01").stdout == first.stdout
     assert calls == []
     note = sorted(generated.glob("person-003/*.md"))[2]
@@ -332,3 +336,104 @@ def test_a_note_stored_for_an_older_stamp_is_read_again(generated, run, monkeypa
     note.write_text(note.read_text() + "- [ ] @person-001 rewritten since\n")
     run(vault, "report", "--format", "json", today="2025-04-01")  # summarised, not stored
     assert "rewritten since" in run(vault, "todo", today="2025-04-01").stdout
+
+
+def scan_as_plain_data(scans) -> dict:
+    return {folder: (s.rels, s.numbers, s.failed, s.digest()) for folder, s in scans.items()}
+
+
+def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
+    generated, monkeypatch, tmp_path
+):
+    """Big vaults are scanned by two processes; the halves put together are the serial scan,
+    stat failures, nested folders and the vault's own notes included. If the child fails, the
+    parent scans its half itself."""
+    import shutil
+
+    import ononotes.vault
+    from ononotes.vault import load_config, scan_folders
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    (vault / "person-002" / "2024").mkdir()
+    (vault / "person-002" / "2024" / "old.md").write_text("---\ndate: 2024-01-01\n---\n")
+    (vault / "top.md").write_text("---\ndate: 2025-01-01\nperson: person-001\n---\n")
+    (vault / "person-004" / "gone.md").symlink_to(vault / "nowhere.md")  # its stat fails
+    (vault / ".hidden").mkdir()
+    (vault / ".hidden" / "x.md").write_text("not scanned")
+    config = load_config(vault)
+    serial = scan_as_plain_data(scan_folders(vault, config))
+    assert serial["person-004"][2] == {"person-004/gone.md"} and serial["person-004"][3] is None
+    assert "person-002/2024/old.md" in serial["person-002"][0] and "" in serial
+
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(os, "fork", counted_fork)
+    assert scan_as_plain_data(scan_folders(vault, config, expected=10**6)) == serial
+    assert len(forks) == 1
+    assert scan_as_plain_data(scan_folders(vault, config, expected=10)) == serial  # no fork
+    assert len(forks) == 1
+
+    parent = os.getpid()
+    real_scan = ononotes.vault._scan_tops
+
+    def failing_in_the_child(folders):
+        if os.getpid() != parent:
+            raise OSError("the child fails")
+        return real_scan(folders)
+
+    monkeypatch.setattr(ononotes.vault, "_scan_tops", failing_in_the_child)
+    assert scan_as_plain_data(scan_folders(vault, config, expected=10**6)) == serial
+    assert len(forks) == 2
+
+
+def test_no_fork_while_another_thread_runs():
+    import threading
+
+    from ononotes.vault import _may_fork
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not _may_fork()
+    finally:
+        release.set()
+        other.join()
+
+
+def test_ono_new_reads_the_index_of_the_persons_folders_alone(
+    generated, run, monkeypatch, tmp_path
+):
+    """``ono new`` takes the person's notes from the folders whose saved index names them: a
+    note about them in another folder is found whether that folder changed or not, and the
+    answer is the one without a cache."""
+    import shutil
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    command = ("new", "person-003", "--dry-run")
+    run(vault, "report", today="2025-04-01")  # the index saved, folder by folder
+    calls = index_reads(monkeypatch)
+    assert run(vault, *command, today="2025-04-01").exit_code == 0
+    assert calls == [["person-003"]]
+    elsewhere = vault / "shared" / "2025-03-31.md"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(
+        "---\ndate: 2025-03-31\nperson: person-003\n---\n## Actions\n- [ ] @me filed elsewhere\n"
+    )
+    # the new folder is read as changed, then from its saved index
+    for reads in ([["shared"], ["person-003"]], [["person-003", "shared"]]):
+        calls.clear()
+        carried = run(vault, *command, today="2025-04-01")
+        assert "filed elsewhere" in carried.stdout
+        assert calls == reads
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cold"))
+    assert run(vault, *command, today="2025-04-01").stdout == carried.stdout

@@ -19,10 +19,11 @@ import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from . import __version__
 
-FORMAT = 8  # bump when what is stored, or how notes are parsed, changes
+FORMAT = 10  # bump when what is stored, or how notes are parsed, changes
 
 
 def cache_dir() -> Path:
@@ -31,6 +32,15 @@ def cache_dir() -> Path:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "ononotes"
+
+
+class SavedFolder(NamedTuple):
+    """A top-level folder's index blob, as saved: the digest of the scan it was made from, the
+    people its files are about (their notes' person, their profiles' slug), how many files."""
+
+    digest: str | None
+    people: frozenset[str]
+    files: int
 
 
 class ParseCache:
@@ -55,11 +65,18 @@ class ParseCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        if row is None or row[0] != self.fingerprint:  # another version's tables: start afresh
+            for table in ("folders", "files", "results"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
         # the index in one blob per top-level folder (reading 20,000 rows one by one costs
-        # more), with the digest of the scan of that folder it was made from: a run reads and
-        # writes the blobs of the folders whose digest changed, and no other
+        # more), with the digest of the scan of that folder it was made from and the people
+        # its files are about: a run reads and writes the blobs of the folders whose digest
+        # changed, and no other
         db.execute(
-            "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, digest TEXT, data BLOB)"
+            "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, digest TEXT,"
+            " people TEXT, files INTEGER, data BLOB)"
         )
         db.execute(
             "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT, kind TEXT,"
@@ -69,12 +86,6 @@ class ParseCache:
         db.execute(
             "CREATE TABLE IF NOT EXISTS results (slot TEXT PRIMARY KEY, key TEXT, payload BLOB)"
         )
-        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        if row is None or row[0] != self.fingerprint:
-            db.execute("DELETE FROM files")
-            db.execute("DELETE FROM results")
-            db.execute("DELETE FROM folders")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
         self.db = db
 
     def _reset(self) -> None:
@@ -103,10 +114,14 @@ class ParseCache:
             self._fail(exc)
             return []
 
-    def folder_digests(self) -> dict[str, str]:
-        """folder -> the digest its index blob was saved with."""
+    def folders(self) -> dict[str, SavedFolder]:
+        """folder -> what its index blob was saved with (see ``SavedFolder``)."""
+        query = "SELECT folder, digest, people, files FROM folders"
         return {
-            folder: digest for folder, digest in self._query("SELECT folder, digest FROM folders")
+            folder: SavedFolder(
+                digest, frozenset(people.split("\n")) if people else frozenset(), files or 0
+            )
+            for folder, digest, people, files in self._query(query)
         }
 
     def index(
@@ -163,9 +178,9 @@ class ParseCache:
                 ("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", rows),
                 ("DELETE FROM files WHERE path = ?", ((path,) for path in gone)),
                 (
-                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?)",
                     [
-                        (folder, digest, marshal.dumps(index))
+                        (folder, digest, _people(index), len(index), marshal.dumps(index))
                         for folder, (digest, index) in folders.items()
                     ],
                 ),
@@ -231,6 +246,11 @@ class ParseCache:
             self.close()
         else:
             self._reset()
+
+
+def _people(index: dict[str, tuple[str, str, str | None]]) -> str:
+    """The people of an index blob's rows, one a line (a slug holds no newline)."""
+    return "\n".join(sorted({person for _, _, person in index.values() if person}))
 
 
 def _damaged(exc: sqlite3.Error) -> bool:

@@ -199,37 +199,191 @@ class FileEntry:
     stamp: str | None
 
 
-def scan_files(root: Path, config: Config) -> list[tuple[str, str, str | None]]:
-    """(path, path relative to the vault, stamp text) of every ``*.md`` that may be a note (not
-    in hidden folders, templates or private notes): one stat each, following symlinks, no
-    reading; the stamp is None when the stat fails. Plain strings and scandir, no generator, in
-    no particular order (callers sort what they show): this loop is most of a warm run."""
+class FolderScan:
+    """What one stat pass found under a top-level folder: each candidate note's path relative
+    to the vault and four numbers, its size, mtime, ctime and inode. Numbers, not stamp text:
+    a run whose folders are all unchanged formats no stamp, and a folder's digest is one hash
+    over two buffers."""
+
+    __slots__ = ("rels", "numbers", "failed", "_digest")
+
+    def __init__(self, rels=None, numbers=None, failed=None, digest=None) -> None:
+        self.rels: list[str] = rels if rels is not None else []
+        self.numbers: list[int] = numbers if numbers is not None else []  # four a file
+        self.failed: set[str] = failed if failed is not None else set()  # stat failed: zeros
+        self._digest: str | None = digest
+
+    def __reduce__(self):
+        return FolderScan, (self.rels, self.numbers, self.failed, self._digest)
+
+    def entries(self, root: Path) -> list[tuple[str, str, str | None]]:
+        """(path, path relative to the vault, stamp text or None when the stat failed)."""
+        base = f"{root}{os.sep}"
+        numbers = self.numbers
+        return [
+            (
+                base + rel,
+                rel,
+                None
+                if rel in self.failed
+                else f"{numbers[at]}:{numbers[at + 1]}:{numbers[at + 2]}:{numbers[at + 3]}",
+            )
+            for rel, at in zip(self.rels, range(0, len(numbers), 4), strict=True)
+        ]
+
+    def digest(self) -> str | None:
+        """A digest of the paths and stamps, in scan order; None when a stat failed: such a
+        file is read again on every run, so nothing about it may be taken from the cache."""
+        if self._digest is None and not self.failed:
+            self._digest = _numbers_digest(self.rels, self.numbers)
+        return self._digest
+
+
+def _numbers_digest(names: list[str], numbers: list[int]) -> str:
+    import hashlib
+    from array import array
+
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update("\0".join(names).encode("utf-8", "surrogateescape"))
+    digest.update(b"\1")
+    try:
+        digest.update(array("q", numbers).tobytes())
+    except OverflowError:  # an inode number beyond 2**63: the same numbers, as text
+        digest.update(" ".join(map(str, numbers)).encode())
+    return digest.hexdigest()
+
+
+SPLIT_SCAN_FROM = 4000  # files (at the last run) before a second process takes half the stats
+
+
+def scan_folders(root: Path, config: Config, expected: int = 0) -> dict[str, FolderScan]:
+    """Every ``*.md`` that may be a note (not in hidden folders, templates or private notes), by
+    top-level folder ('' for the vault's own): one stat each, following symlinks, no reading.
+    With ``expected`` files or more (the count the cache saw), a second process stats half the
+    folders: the stats are most of a warm run, and the kernel's time, not Python's."""
     skip = {config.templates_dir, config.private_dir, CACHE_DIR}
-    entries: list[tuple[str, str, str | None]] = []
-    pending = [("", str(root))]
+    top = FolderScan()
+    folders = [(name, path) for name, path in _scan_into(top, "", str(root)) if name not in skip]
+    scans = None
+    if expected >= SPLIT_SCAN_FROM and len(folders) > 1 and _may_fork():
+        scans = _scan_in_two(folders)
+    if scans is None:
+        scans = _scan_tops(folders)
+    if top.rels:
+        scans[""] = top
+    return scans
+
+
+def _scan_tops(folders: list[tuple[str, str]]) -> dict[str, FolderScan]:
+    """(name, path) of top-level folders -> what each holds (folders with no note left out)."""
+    scans = {}
+    for name, path in folders:
+        scan = FolderScan()
+        _scan_into(scan, f"{name}/", path, deep=True)
+        if scan.rels:
+            scans[name] = scan
+    return scans
+
+
+def _may_fork() -> bool:
+    """Forking is safe here: POSIX without macOS (whose system libraries are not fork-safe),
+    and no thread running (``ono watch`` has its observer) that the child could find mid-lock."""
+    import sys
+
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+def _scan_in_two(folders: list[tuple[str, str]]) -> dict[str, FolderScan] | None:
+    """``_scan_tops`` with every other folder scanned by a forked child that sends its scans
+    back through a pipe. The child touches nothing but the file system and the pipe, and
+    leaves with ``os._exit``; if it fails, the parent scans its half too."""
+    import pickle
+
+    theirs, mine = folders[1::2], folders[0::2]
+    reading, writing = os.pipe()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return None
+    if child == 0:
+        status = 1
+        try:
+            os.close(reading)
+            scans = _scan_tops(theirs)
+            for scan in scans.values():
+                scan.digest()
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(pickle.dumps(scans, protocol=pickle.HIGHEST_PROTOCOL))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+    try:
+        scans = _scan_tops(mine)
+        with os.fdopen(reading, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(child, 0)
+    try:
+        theirs_scanned = pickle.loads(data) if status == 0 else None
+    except Exception:  # a truncated message: the child did not finish
+        theirs_scanned = None
+    if not isinstance(theirs_scanned, dict):
+        theirs_scanned = _scan_tops(theirs)
+    scans.update(theirs_scanned)
+    return scans
+
+
+# open folders by descriptor where the platform can: each stat then resolves one name, not the
+# whole path, which saves a tenth of the scan
+_BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+
+
+def _scan_into(scan: FolderScan, prefix: str, path: str, deep: bool = False):
+    """Stat the notes under ``path`` into ``scan`` (``prefix`` makes their relative paths);
+    the sub-folders are scanned too when ``deep``, else returned as (name, path)."""
+    rels, numbers, failed = scan.rels, scan.numbers, scan.failed
+    folders: list[tuple[str, str]] = []
+    pending = [(prefix, path)]
     while pending:
         prefix, folder = pending.pop()
         try:
-            with os.scandir(folder) as listing:
-                found = list(listing)
+            handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY) if _BY_DESCRIPTOR else folder
         except OSError:
             continue
-        for entry in found:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                if prefix or name not in skip:
-                    pending.append((f"{prefix}{name}/", entry.path))
-            elif name.endswith(".md"):
-                try:
-                    info = entry.stat()
-                except OSError:  # a symlink loop or a file gone: read_file will say what
-                    entries.append((entry.path, prefix + name, None))
-                    continue
-                stamp = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
-                entries.append((entry.path, prefix + name, stamp))
-    return entries
+        try:
+            with os.scandir(handle) as listing:
+                for entry in listing:  # stat'ed while the folder is open: see _BY_DESCRIPTOR
+                    name = entry.name
+                    if name[0] == ".":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if deep:
+                            pending.append((f"{prefix}{name}/", f"{folder}{os.sep}{name}"))
+                        else:
+                            folders.append((name, f"{folder}{os.sep}{name}"))
+                    elif name.endswith(".md"):
+                        rels.append(prefix + name)
+                        try:
+                            info = entry.stat()
+                        except OSError:  # a symlink loop or a file gone: read_file will say
+                            failed.add(prefix + name)
+                            numbers.extend((0, 0, 0, 0))
+                            continue
+                        numbers.extend(
+                            (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                        )
+        except OSError:  # the folder went while it was listed
+            continue
+        finally:
+            if handle is not folder:
+                os.close(handle)
+    return folders
 
 
 @contextlib.contextmanager
@@ -375,41 +529,54 @@ class VaultIndex:
     fresh: dict[str, bytes]  # path -> pickled (kind, record, problems), parsed in this run
     summaries: Summaries = field(default_factory=dict)
     digest: str | None = None  # of the scan; the same digest, the same files as they were
-    # the folders whose digest is the one their index blob was saved with, by folder: their
-    # rows are current, and read from the cache only when asked for
-    unread: dict[str, tuple[str | None, list[tuple]]] = field(default_factory=dict)
-    scanned: dict[str, list[tuple]] = field(default_factory=dict)  # folder -> scan entries
+    # the folders whose digest is the one their index blob was saved with: their rows are
+    # current, and read from the cache only when asked for
+    unread: set[str] = field(default_factory=set)
+    scanned: dict[str, FolderScan] = field(default_factory=dict)
     digests: dict[str, str | None] = field(default_factory=dict)  # folder -> its scan's digest
+    # folder -> the people its saved blob has notes or a profile of
+    people: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def rows(self) -> dict[str, tuple[str, str, str | None]]:
         if self.unread:
-            folders, self.unread = self.unread, {}
+            folders, self.unread = self.unread, set()
             self._read_folders(folders)
         return self.known
 
     def rows_of(self, folders: set[str]) -> dict[str, tuple[str, str, str | None]]:
         """The rows of the files in ``folders`` (top-level folders), reading no other."""
-        unread = {folder: self.unread.pop(folder) for folder in folders if folder in self.unread}
+        unread = folders & self.unread
         if unread:
+            self.unread -= unread
             self._read_folders(unread)
         return {
             rel: self.known[rel]
             for folder in folders
-            for _, rel, _ in self.scanned.get(folder, ())
+            for rel in (self.scanned[folder].rels if folder in self.scanned else ())
             if rel in self.known
         }
 
-    def _read_folders(self, folders: dict[str, tuple[str | None, list[tuple]]]) -> None:
-        """Take the rows of ``folders`` (digest and scan entries) from their index blobs; a
-        folder the cache cannot give (a damaged blob, a cache gone) is parsed again."""
+    def rows_about(self, person: str) -> dict[str, tuple[str, str, str | None]]:
+        """The rows of ``person``'s notes and profile, reading only the folders that hold one
+        (usually theirs alone): ``ono new`` in a big vault reads one folder's index."""
+        self.rows_of({f for f in self.unread if person in self.people[f]})
+        return {rel: row for rel, row in self.known.items() if row[2] == person}
+
+    def _read_folders(self, folders: set[str]) -> None:
+        """Take the rows of ``folders`` from their index blobs; a folder the cache cannot give
+        (a damaged blob, a cache gone) is parsed again."""
         loaded, missing = self.cache.index(folders) if self.cache is not None else ({}, folders)
         self.known.update(loaded)
-        entries = [FileEntry(*entry) for folder in missing for entry in folders[folder][1]]
+        entries = [
+            FileEntry(*entry)
+            for folder in missing
+            for entry in self.scanned[folder].entries(self.root)
+        ]
         if not entries:
             return
         parsed, _ = parse_files(self.root, self.config, entries)
-        blobs: dict[str, tuple[str | None, dict]] = {f: (folders[f][0], {}) for f in missing}
+        blobs: dict[str, tuple[str | None, dict]] = {f: (self.digests[f], {}) for f in missing}
         for rel, stamp, kind, person, payload in parsed:
             self.known[rel] = (stamp, kind, person)
             self.fresh[rel] = payload
@@ -445,7 +612,7 @@ class VaultIndex:
         paths = list(paths)
         # decoded only when asked for: a cold run then holds bytes, not every note at once
         found = {path: pickle.loads(self.fresh[path]) for path in paths if path in self.fresh}
-        self.rows_of({top_folder(path) for path in paths} & self.unread.keys())  # their stamps
+        self.rows_of({top_folder(path) for path in paths} & self.unread)  # their stamps
         stamps = {path: self.known.get(path, ("",))[0] for path in paths if path not in found}
         if stamps and self.cache is not None:
             found.update(self.cache.payloads(stamps))
@@ -478,21 +645,22 @@ def index_vault(
     from .cache import ParseCache
 
     config = config or load_config(root)
-    folders: dict[str, list[tuple]] = {}
-    for entry in scan_files(root, config):
-        folders.setdefault(top_folder(entry[1]), []).append(entry)
-    digests = {folder: scan_digest(entries) for folder, entries in folders.items()}
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
-    saved = cache.folder_digests() if cache is not None else {}
-    changed = [f for f, digest in digests.items() if digest is None or saved.get(f) != digest]
-    removed = [folder for folder in saved if folder not in folders]
+    saved = cache.folders() if cache is not None else {}
+    scans = scan_folders(root, config, expected=sum(folder.files for folder in saved.values()))
+    digests = {folder: scan.digest() for folder, scan in scans.items()}
+    unchanged = {
+        f for f, digest in digests.items() if digest and f in saved and saved[f].digest == digest
+    }
+    changed = [folder for folder in digests if folder not in unchanged]
+    removed = [folder for folder in saved if folder not in scans]
     known: dict[str, tuple[str, str, str | None]] = {}
     if cache is not None and (changed or removed):
         known, _ = cache.index(changed + removed)
     rows: dict[str, tuple[str, str, str | None]] = {}
     stale: list[FileEntry] = []
     for folder in changed:
-        for path, rel, stamp in folders[folder]:
+        for path, rel, stamp in scans[folder].entries(root):
             row = known.get(rel)
             if stamp is not None and row is not None and row[0] == stamp:
                 rows[rel] = row
@@ -515,24 +683,18 @@ def index_vault(
         # blob row says what it is, and it is parsed again if ever decoded
         stored = (row for row in parsed if row[1] and row[4] is not None)
         cache.update(stored, gone, blobs, removed)
-    read = set(changed)
-    unread = {f: (digests[f], folders[f]) for f in folders if f not in read}
+    people = {folder: saved[folder].people for folder in unchanged}
     names = sorted(digests)
     digest = _digest_of(names, [digests[name] for name in names])  # of the whole vault
-    return VaultIndex(root, config, rows, cache, fresh, summaries, digest, unread, folders, digests)
+    return VaultIndex(
+        root, config, rows, cache, fresh, summaries, digest, unchanged, scans, digests, people
+    )
 
 
 def top_folder(rel: str) -> str:
     """The top-level folder of a path relative to the vault ('' for the vault itself)."""
     folder, slash, _ = rel.partition("/")
     return folder if slash else ""
-
-
-def scan_digest(scanned: list[tuple[str, str, str | None]]) -> str | None:
-    """A digest of what ``scan_files`` found (paths and stamps, in its order), or None when a
-    file could not be stat'ed: such a file is read again on every run, so nothing about it
-    may be taken from the cache."""
-    return _digest_of([rel for _, rel, _ in scanned], [stamp for _, _, stamp in scanned])
 
 
 def _digest_of(names: list[str], values: list[str | None]) -> str | None:
@@ -559,15 +721,12 @@ def load_vault(
 ) -> Vault:
     """Read every note and profile; one bad file becomes a problem, never an exception.
 
-    With ``person``, only that person's notes are decoded (profiles and problems all are): the
-    cost of ``ono new`` then barely grows with the vault. ``progress``: see ``index_vault``.
+    With ``person``, only that person's notes and profile are decoded, and only their problems
+    reported: the cost of ``ono new`` then barely grows with the vault. ``progress``: see
+    ``index_vault``.
     """
     index = index_vault(root, config, use_cache, progress)
-    wanted = [
-        path
-        for path, (_, kind, owner) in index.rows.items()
-        if person is None or kind.rstrip("+") != "note" or owner == person
-    ]
+    wanted = list(index.rows if person is None else index.rows_about(person))
     vault = Vault(root, index.config)
     decoded = index.decode(wanted)
     for path in sorted(decoded):
