@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.cache import ParseCache
+from ononotes.cache import ParseCache, SavedFolder
 from ononotes.vault import load_vault, parse_fingerprint
 
 GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "make_vault.py"
@@ -54,8 +54,8 @@ def test_warm_corrupt_and_deleted_caches_give_the_same_answers(
     assert all(code in (0, 1) for code, _, _ in cold)
     assert answers(run, generated) == cold  # warm: every file from the cache
     cache = ParseCache(generated, parse_fingerprint(load_vault(generated, use_cache=False).config))
-    rows, missing = cache.index(cache.folders())
-    assert cache.path.exists() and len(rows) > 100 and not missing
+    folders, missing = cache.index(cache.folders())
+    assert cache.path.exists() and sum(map(len, folders.values())) > 100 and not missing
     cache.close()
     # corrupt rows: payloads that do not unpickle, and a stamp that lies
     db = sqlite3.connect(cache.path)
@@ -375,10 +375,22 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
 
     monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
     monkeypatch.setattr(os, "fork", counted_fork)
-    assert scan_as_plain_data(scan_folders(vault, config, expected=10**6)) == serial
+    many = {f: SavedFolder("not this scan", frozenset(), 10**5) for f in serial}
+    assert scan_as_plain_data(scan_folders(vault, config, many)) == serial  # all sent back
     assert len(forks) == 1
-    assert scan_as_plain_data(scan_folders(vault, config, expected=10)) == serial  # no fork
+    few = {f: SavedFolder("not this scan", frozenset(), 1) for f in serial}
+    assert scan_as_plain_data(scan_folders(vault, config, few)) == serial  # no fork
     assert len(forks) == 1
+    # the child's folders with their saved digest come back as that digest alone
+    current = {f: SavedFolder(digest, frozenset(), 10**5) for f, (*_, digest) in serial.items()}
+    split = scan_folders(vault, config, current)
+    assert len(forks) == 2
+    assert {f: scan.digest() for f, scan in split.items()} == {f: d[3] for f, d in serial.items()}
+    by_digest = {f for f, scan in split.items() if scan.rels is None}
+    assert by_digest and "person-004" not in by_digest  # its stat failed: no digest to trust
+    assert {f: d for f, d in scan_as_plain_data(split).items() if f not in by_digest} == {
+        f: d for f, d in serial.items() if f not in by_digest
+    }
 
     parent = os.getpid()
     real_scan = ononotes.vault._scan_tops
@@ -389,8 +401,38 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
         return real_scan(folders)
 
     monkeypatch.setattr(ononotes.vault, "_scan_tops", failing_in_the_child)
-    assert scan_as_plain_data(scan_folders(vault, config, expected=10**6)) == serial
-    assert len(forks) == 2
+    assert scan_as_plain_data(scan_folders(vault, config, current)) == serial
+    assert len(forks) == 3
+
+
+def test_split_scans_give_the_same_answers_with_damaged_index_blobs(
+    generated, run, monkeypatch, tmp_path
+):
+    """A folder known by its digest alone is scanned again when its index blob cannot be read,
+    and the answers are a cold run's."""
+    import ononotes.vault
+
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.vault, "SPLIT_SCAN_FROM", 1)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    cold = answers(run, generated)
+    assert answers(run, generated) == cold
+    cache = ParseCache(generated, parse_fingerprint(load_vault(generated, use_cache=False).config))
+    cache.close()
+    db = sqlite3.connect(cache.path)
+    db.execute("UPDATE folders SET data = x'fa0011'")
+    db.commit()
+    db.close()
+    real_rescan = ononotes.vault.VaultIndex._rescan
+    rescanned = []
+
+    def spied(self, folders):
+        rescanned.extend(folders)
+        return real_rescan(self, folders)
+
+    monkeypatch.setattr(ononotes.vault.VaultIndex, "_rescan", spied)
+    assert answers(run, generated) == cold
+    assert rescanned
 
 
 def test_no_fork_while_another_thread_runs():

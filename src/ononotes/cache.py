@@ -126,23 +126,21 @@ class ParseCache:
 
     def index(
         self, folders: Iterable[str]
-    ) -> tuple[dict[str, tuple[str, str, str | None]], set[str]]:
-        """(path -> (stamp text, kind, person) for the files of ``folders``, the folders of
-        those that are not all there: no blob, or a damaged one)."""
+    ) -> tuple[dict[str, dict[str, tuple[str, str, str | None]]], set[str]]:
+        """(folder -> path -> (stamp text, kind, person) for the files of ``folders``, the
+        folders that are not there: no blob, or a damaged one)."""
         import marshal
 
         wanted = set(folders)
-        rows: dict[str, tuple[str, str, str | None]] = {}
-        found: set[str] = set()
+        found: dict[str, dict[str, tuple[str, str, str | None]]] = {}
         for folder, data in self._select_in("SELECT folder, data FROM folders", "folder", wanted):
             try:
                 blob = marshal.loads(data)
             except (EOFError, ValueError, TypeError):
                 continue  # damaged: the folder is read again
             if isinstance(blob, dict):
-                rows.update(blob)
-                found.add(folder)
-        return rows, wanted - found
+                found[folder] = blob
+        return found, wanted - found.keys()
 
     def payloads(self, stamps: dict[str, str]) -> Iterator[tuple[str, object]]:
         """(path, what was stored) for the paths asked for, each only if it was stored for the

@@ -203,18 +203,22 @@ class FolderScan:
     """What one stat pass found under a top-level folder: each candidate note's path relative
     to the vault and four numbers, its size, mtime, ctime and inode. Numbers, not stamp text:
     a run whose folders are all unchanged formats no stamp, and a folder's digest is one hash
-    over two buffers."""
+    over two buffers. A scan made by the second process of a split scan, of a folder whose
+    digest is the saved one, holds its digest alone (``rels`` is None)."""
 
     __slots__ = ("rels", "numbers", "failed", "_digest")
 
-    def __init__(self, rels=None, numbers=None, failed=None, digest=None) -> None:
-        self.rels: list[str] = rels if rels is not None else []
-        self.numbers: list[int] = numbers if numbers is not None else []  # four a file
-        self.failed: set[str] = failed if failed is not None else set()  # stat failed: zeros
-        self._digest: str | None = digest
+    def __init__(self) -> None:
+        self.rels: list[str] | None = []
+        self.numbers: list[int] = []  # four a file
+        self.failed: set[str] = set()  # stat failed: their numbers are zeros
+        self._digest: str | None = None
 
-    def __reduce__(self):
-        return FolderScan, (self.rels, self.numbers, self.failed, self._digest)
+    @classmethod
+    def digest_only(cls, digest: str) -> FolderScan:
+        scan = cls()
+        scan.rels, scan._digest = None, digest
+        return scan
 
     def entries(self, root: Path) -> list[tuple[str, str, str | None]]:
         """(path, path relative to the vault, stamp text or None when the stat failed)."""
@@ -256,17 +260,20 @@ def _numbers_digest(names: list[str], numbers: list[int]) -> str:
 SPLIT_SCAN_FROM = 4000  # files (at the last run) before a second process takes half the stats
 
 
-def scan_folders(root: Path, config: Config, expected: int = 0) -> dict[str, FolderScan]:
+def scan_folders(root: Path, config: Config, saved: dict | None = None) -> dict[str, FolderScan]:
     """Every ``*.md`` that may be a note (not in hidden folders, templates or private notes), by
     top-level folder ('' for the vault's own): one stat each, following symlinks, no reading.
-    With ``expected`` files or more (the count the cache saw), a second process stats half the
-    folders: the stats are most of a warm run, and the kernel's time, not Python's."""
+    ``saved``: what the cache holds of each folder (``SavedFolder``). When it counts many files,
+    a second process stats half the folders: the stats are most of a warm run, and the
+    kernel's time, not Python's."""
     skip = {config.templates_dir, config.private_dir, CACHE_DIR}
+    saved = saved or {}
     top = FolderScan()
     folders = [(name, path) for name, path in _scan_into(top, "", str(root)) if name not in skip]
     scans = None
+    expected = sum(folder.files for folder in saved.values())
     if expected >= SPLIT_SCAN_FROM and len(folders) > 1 and _may_fork():
-        scans = _scan_in_two(folders)
+        scans = _scan_in_two(folders, {name: folder.digest for name, folder in saved.items()})
     if scans is None:
         scans = _scan_tops(folders)
     if top.rels:
@@ -296,10 +303,13 @@ def _may_fork() -> bool:
     return threading is None or threading.active_count() == 1
 
 
-def _scan_in_two(folders: list[tuple[str, str]]) -> dict[str, FolderScan] | None:
-    """``_scan_tops`` with every other folder scanned by a forked child that sends its scans
-    back through a pipe. The child touches nothing but the file system and the pipe, and
-    leaves with ``os._exit``; if it fails, the parent scans its half too."""
+def _scan_in_two(
+    folders: list[tuple[str, str]], saved: dict[str, str | None]
+) -> dict[str, FolderScan] | None:
+    """``_scan_tops`` with every other folder scanned by a forked child, which sends back
+    each folder's digest alone: the parent scans again the few whose digest is not the
+    ``saved`` one, so that it has their files. The child touches nothing but the file system
+    and the pipe, and leaves with ``os._exit``; if it fails, the parent scans its half too."""
     import pickle
 
     theirs, mine = folders[1::2], folders[0::2]
@@ -314,11 +324,9 @@ def _scan_in_two(folders: list[tuple[str, str]]) -> dict[str, FolderScan] | None
         status = 1
         try:
             os.close(reading)
-            scans = _scan_tops(theirs)
-            for scan in scans.values():
-                scan.digest()
+            digests = {name: scan.digest() for name, scan in _scan_tops(theirs).items()}
             with os.fdopen(writing, "wb") as pipe:
-                pipe.write(pickle.dumps(scans, protocol=pickle.HIGHEST_PROTOCOL))
+                pipe.write(pickle.dumps(digests, protocol=pickle.HIGHEST_PROTOCOL))
             status = 0
         finally:
             os._exit(status)
@@ -330,12 +338,22 @@ def _scan_in_two(folders: list[tuple[str, str]]) -> dict[str, FolderScan] | None
     finally:
         _, status = os.waitpid(child, 0)
     try:
-        theirs_scanned = pickle.loads(data) if status == 0 else None
+        told = pickle.loads(data) if status == 0 else None
     except Exception:  # a truncated message: the child did not finish
-        theirs_scanned = None
-    if not isinstance(theirs_scanned, dict):
-        theirs_scanned = _scan_tops(theirs)
-    scans.update(theirs_scanned)
+        told = None
+    if not isinstance(told, dict):
+        scans.update(_scan_tops(theirs))
+        return scans
+    again = []
+    for name, path in theirs:
+        if name not in told:
+            continue  # no note in it
+        digest = told[name]
+        if digest is not None and saved.get(name) == digest:
+            scans[name] = FolderScan.digest_only(digest)
+        else:
+            again.append((name, path))
+    scans.update(_scan_tops(again))
     return scans
 
 
@@ -536,6 +554,7 @@ class VaultIndex:
     digests: dict[str, str | None] = field(default_factory=dict)  # folder -> its scan's digest
     # folder -> the people its saved blob has notes or a profile of
     people: dict[str, frozenset[str]] = field(default_factory=dict)
+    by_folder: dict[str, dict] = field(default_factory=dict)  # the rows read so far, by folder
 
     @property
     def rows(self) -> dict[str, tuple[str, str, str | None]]:
@@ -551,10 +570,7 @@ class VaultIndex:
             self.unread -= unread
             self._read_folders(unread)
         return {
-            rel: self.known[rel]
-            for folder in folders
-            for rel in (self.scanned[folder].rels if folder in self.scanned else ())
-            if rel in self.known
+            rel: row for folder in folders for rel, row in self.by_folder.get(folder, {}).items()
         }
 
     def rows_about(self, person: str) -> dict[str, tuple[str, str, str | None]]:
@@ -567,23 +583,41 @@ class VaultIndex:
         """Take the rows of ``folders`` from their index blobs; a folder the cache cannot give
         (a damaged blob, a cache gone) is parsed again."""
         loaded, missing = self.cache.index(folders) if self.cache is not None else ({}, folders)
-        self.known.update(loaded)
+        for folder, rows in loaded.items():
+            self.by_folder[folder] = rows
+            self.known.update(rows)
+        self._rescan({f for f in missing if self.scanned[f].rels is None})
+        missing = {folder for folder in missing if folder in self.scanned}
         entries = [
             FileEntry(*entry)
             for folder in missing
             for entry in self.scanned[folder].entries(self.root)
         ]
-        if not entries:
-            return
         parsed, _ = parse_files(self.root, self.config, entries)
-        blobs: dict[str, tuple[str | None, dict]] = {f: (self.digests[f], {}) for f in missing}
+        for folder in missing:
+            self.by_folder[folder] = {}
         for rel, stamp, kind, person, payload in parsed:
-            self.known[rel] = (stamp, kind, person)
+            self.known[rel] = self.by_folder[top_folder(rel)][rel] = (stamp, kind, person)
             self.fresh[rel] = payload
-            if stamp:
-                blobs[top_folder(rel)][1][rel] = (stamp, kind, person)
-        if self.cache is not None:
+        if self.cache is not None and entries:
+            blobs = {f: (self.digests[f], _stamped(self.by_folder[f])) for f in missing}
             self.cache.update((row for row in parsed if row[1]), (), blobs, ())
+
+    def _rescan(self, folders: set[str]) -> None:
+        """Scan again the folders known by their digest alone, to read their files. Should
+        one have changed since, the vault's digest no longer stands for what is read."""
+        if not folders:
+            return
+        for folder in folders:
+            del self.scanned[folder]
+        scans = _scan_tops([(folder, os.path.join(self.root, folder)) for folder in folders])
+        for folder in folders:
+            scan = scans.get(folder)
+            if scan is not None:
+                self.scanned[folder] = scan
+            if scan is None or scan.digest() != self.digests[folder]:
+                self.digest = None
+                self.digests[folder] = scan.digest() if scan is not None else None
 
     def summary(self, person: str, paths, profile: str | None):
         """What ``summarize`` made of ``person`` in this run, if it saw exactly these note
@@ -647,7 +681,7 @@ def index_vault(
     config = config or load_config(root)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
     saved = cache.folders() if cache is not None else {}
-    scans = scan_folders(root, config, expected=sum(folder.files for folder in saved.values()))
+    scans = scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
     unchanged = {
         f for f, digest in digests.items() if digest and f in saved and saved[f].digest == digest
@@ -656,28 +690,28 @@ def index_vault(
     removed = [folder for folder in saved if folder not in scans]
     known: dict[str, tuple[str, str, str | None]] = {}
     if cache is not None and (changed or removed):
-        known, _ = cache.index(changed + removed)
+        for saved_rows in cache.index(changed + removed)[0].values():
+            known.update(saved_rows)
     rows: dict[str, tuple[str, str, str | None]] = {}
+    by_folder: dict[str, dict] = {}
     stale: list[FileEntry] = []
     for folder in changed:
+        current = by_folder[folder] = {}
         for path, rel, stamp in scans[folder].entries(root):
             row = known.get(rel)
             if stamp is not None and row is not None and row[0] == stamp:
-                rows[rel] = row
+                rows[rel] = current[rel] = row
             else:
                 stale.append(FileEntry(path, rel, stamp))
     report = progress(len(stale)) if progress is not None and stale else None
     parsed, summaries = parse_files(root, config, stale, report, summarize)
     fresh = {}
     for rel, stamp, kind, person, payload in parsed:
-        rows[rel] = (stamp, kind, person)
+        rows[rel] = by_folder[top_folder(rel)][rel] = (stamp, kind, person)
         if payload is not None:
             fresh[rel] = payload
     if cache is not None and (changed or removed):
-        blobs: dict[str, tuple[str | None, dict]] = {f: (digests[f], {}) for f in changed}
-        for rel, row in rows.items():
-            if row[0]:  # no stamp, no row: read it again
-                blobs[top_folder(rel)][1][rel] = row
+        blobs = {folder: (digests[folder], _stamped(by_folder[folder])) for folder in changed}
         gone = set(known) - set(rows)
         # a row without a payload (a note parsed for a report's summary) is not stored: its
         # blob row says what it is, and it is parsed again if ever decoded
@@ -687,8 +721,24 @@ def index_vault(
     names = sorted(digests)
     digest = _digest_of(names, [digests[name] for name in names])  # of the whole vault
     return VaultIndex(
-        root, config, rows, cache, fresh, summaries, digest, unchanged, scans, digests, people
+        root,
+        config,
+        rows,
+        cache,
+        fresh,
+        summaries,
+        digest,
+        unchanged,
+        scans,
+        digests,
+        people,
+        by_folder,
     )
+
+
+def _stamped(rows: dict[str, tuple]) -> dict[str, tuple]:
+    """The rows worth saving: a file with no stamp (it could not be stat'ed) is read again."""
+    return {rel: row for rel, row in rows.items() if row[0]}
 
 
 def top_folder(rel: str) -> str:
