@@ -479,3 +479,96 @@ def test_ono_new_reads_the_index_of_the_persons_folders_alone(
         assert calls == reads
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cold"))
     assert run(vault, *command, today="2025-04-01").stdout == carried.stdout
+
+
+def index_rows(vault: Path, **options) -> dict:
+    from ononotes.vault import index_vault
+
+    index = index_vault(vault, **options)
+    rows = dict(index.rows)
+    index.cache.close()
+    return rows
+
+
+def test_a_scan_started_ahead_gives_the_rows_of_a_scan_made_in_place(
+    generated, run, monkeypatch, tmp_path
+):
+    """``ono new`` starts the vault's scan in a child before it imports the rest; what the
+    child found is taken, its folders sent as digests alone are read from the index, and the
+    answer is the one without a scan ahead, cache or no cache."""
+    import shutil
+
+    import ononotes.cache
+    import ononotes.vault
+    from ononotes.vault import ScanAhead, scan_ahead
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    command = ("new", "person-002", "--dry-run")
+    in_place = index_rows(vault)
+    real_scans = ScanAhead.scans
+    taken = []
+
+    def spied(self):
+        found = real_scans(self)
+        taken.append(found)
+        return found
+
+    monkeypatch.setattr(ScanAhead, "scans", spied)
+    warm = run(vault, *command, today="2025-04-01")
+    assert warm.exit_code == 0 and len(taken) == 1
+    assert all(scan.rels is None for scan in taken[0].values())  # every folder as saved
+    assert index_rows(vault, ahead=scan_ahead(vault)) == in_place
+
+    # a child that read an index the parent no longer has: its digests alone are scanned again
+    cache = ParseCache(vault, parse_fingerprint(ononotes.vault.load_config(vault)))
+    current = {folder: row.digest for folder, row in cache.folders().items()}
+    cache.close()
+    assert len(current) == 6
+    monkeypatch.setattr(ononotes.cache, "saved_digests", lambda root, fingerprint: current)
+    ahead = scan_ahead(vault)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "elsewhere"))
+    real_again = ononotes.vault._scan_again
+    again = []
+
+    def spied_again(root, folders):
+        again.extend(folders)
+        return real_again(root, folders)
+
+    monkeypatch.setattr(ononotes.vault, "_scan_again", spied_again)
+    assert index_rows(vault, ahead=ahead) == in_place
+    assert sorted(again) == sorted(current)
+    assert run(vault, *command, today="2025-04-01").stdout == warm.stdout
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: False)
+    assert run(vault, *command, today="2025-04-01").stdout == warm.stdout
+
+
+def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeypatch):
+    import ononotes.vault
+    from ononotes.vault import scan_ahead
+
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    parent = os.getpid()
+    real_scan = ononotes.vault.scan_folders
+
+    def failing_in_the_child(*args, **options):
+        if os.getpid() != parent:
+            raise OSError("the child fails")
+        return real_scan(*args, **options)
+
+    monkeypatch.setattr(ononotes.vault, "scan_folders", failing_in_the_child)
+    failed = scan_ahead(generated)
+    child = failed.forked[0]
+    assert failed.scans() is None and failed.forked is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)
+    assert index_rows(generated, ahead=failed) == index_rows(generated)
+
+    monkeypatch.setattr(ononotes.vault, "scan_folders", real_scan)
+    unused = scan_ahead(generated)
+    child = unused.forked[0]
+    unused.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)

@@ -34,6 +34,35 @@ def cache_dir() -> Path:
     return Path(base) / "ononotes"
 
 
+def cache_path(root: Path) -> Path:
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / f"{key}.sqlite"
+
+
+def _stored_fingerprint(fingerprint: str) -> str:
+    return f"{__version__}/{FORMAT}/{fingerprint}"
+
+
+def saved_digests(root: Path, fingerprint: str) -> dict[str, str | None]:
+    """folder -> the digest its index blob was saved with, read without writing anything (for
+    a scan in a forked child, beside the parent's own connection); empty if there is no cache
+    of this format, or it cannot be read."""
+    path = cache_path(root)
+    if not path.exists():
+        return {}
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=2)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] != _stored_fingerprint(fingerprint):
+                return {}
+            return dict(db.execute("SELECT folder, digest FROM folders").fetchall())
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+
+
 class SavedFolder(NamedTuple):
     """A top-level folder's index blob, as saved: the digest of the scan it was made from, the
     people its files are about (their notes' person, their profiles' slug), how many files."""
@@ -48,9 +77,8 @@ class ParseCache:
     file-system error turns the cache off for this run, and a corrupt file is replaced."""
 
     def __init__(self, root: Path, fingerprint: str):
-        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
-        self.path = cache_dir() / f"{key}.sqlite"
-        self.fingerprint = f"{__version__}/{FORMAT}/{fingerprint}"
+        self.path = cache_path(root)
+        self.fingerprint = _stored_fingerprint(fingerprint)
         self.db: sqlite3.Connection | None = None
         try:
             self._open()

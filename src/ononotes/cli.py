@@ -211,11 +211,19 @@ def person_list(settings: Settings) -> None:
 @click.pass_obj
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
-    from .workflow import new_meeting
+    from .vault import scan_ahead
 
-    result = new_meeting(
-        settings.root(), slug, _today(), date, meeting_type, template, dry_run, private
-    )
+    root = settings.root()
+    ahead = scan_ahead(root)  # the vault's stats, on the other core while the rest imports
+    try:
+        from .workflow import new_meeting
+
+        result = new_meeting(
+            root, slug, _today(), date, meeting_type, template, dry_run, private, ahead
+        )
+    finally:
+        if ahead is not None:
+            ahead.close()
     if dry_run:
         click.echo(result.text, nl=False)
         return

@@ -37,6 +37,12 @@ class TemplateContext(TypedDict):
     carry_here: str  # put {{ carry_here }} on its own line where carried items should go
 
 
+def load_engine() -> None:
+    """Import Jinja2 and its sandbox now, rather than at the first render: ``ono new`` does it
+    while another core scans the vault."""
+    import jinja2.sandbox  # noqa: F401
+
+
 def packaged_template_dir() -> Path:
     """The default templates: inside the installed package (wheel), or the source tree's
     top-level ``templates/`` (editable install), the single copy in the repository."""

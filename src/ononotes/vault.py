@@ -306,13 +306,55 @@ def _may_fork() -> bool:
 def _scan_in_two(
     folders: list[tuple[str, str]], saved: dict[str, str | None]
 ) -> dict[str, FolderScan] | None:
-    """``_scan_tops`` with every other folder scanned by a forked child, which sends back
-    each folder's digest alone: the parent scans again the few whose digest is not the
-    ``saved`` one, so that it has their files. The child touches nothing but the file system
-    and the pipe, and leaves with ``os._exit``; if it fails, the parent scans its half too."""
+    """``_scan_tops`` with every other folder scanned by a forked child (see ``_scans_to_send``
+    for what it sends back); if the child fails, the parent scans its half too."""
+    theirs, mine = folders[1::2], folders[0::2]
+    forked = _fork_with_pipe(lambda: _scans_to_send(_scan_tops(theirs), saved))
+    if forked is None:
+        return None
+    scans = _scan_tops(mine)
+    told = _receive(*forked)
+    scans.update(_scans_received(told) if isinstance(told, dict) else _scan_tops(theirs))
+    return scans
+
+
+def _scans_to_send(scans: dict[str, FolderScan], saved: dict[str, str | None]) -> dict:
+    """A child's scans, as it sends them: the digest alone of a folder whose digest is the
+    ``saved`` one (the parent reads such a folder from its index blob), else its files. A
+    digest is text, the files a tuple."""
+    message: dict[str, str | tuple] = {}
+    for name, scan in scans.items():
+        digest = scan.digest()
+        if digest is not None and saved.get(name) == digest:
+            message[name] = digest
+        else:
+            message[name] = (scan.rels, scan.numbers, scan.failed)
+    return message
+
+
+def _scans_received(message: dict) -> dict[str, FolderScan]:
+    scans = {}
+    for name, sent in message.items():
+        if isinstance(sent, str):
+            scans[name] = FolderScan.digest_only(sent)
+        else:
+            scan = scans[name] = FolderScan()
+            scan.rels, scan.numbers, scan.failed = sent
+    return scans
+
+
+def _scan_again(root: Path, folders) -> dict[str, FolderScan]:
+    """A fresh scan of each of ``folders`` (empty for one that has gone meanwhile)."""
+    scans = _scan_tops([(folder, os.path.join(root, folder)) for folder in folders])
+    return {folder: scans.get(folder) or FolderScan() for folder in folders}
+
+
+def _fork_with_pipe(work) -> tuple[int, int] | None:
+    """Run ``work()`` in a forked child that pickles what it returns into a pipe and leaves
+    with ``os._exit``, touching nothing but the file system and the pipe: (its pid, the
+    pipe's reading end), or None when no child could be made."""
     import pickle
 
-    theirs, mine = folders[1::2], folders[0::2]
     reading, writing = os.pipe()
     try:
         child = os.fork()
@@ -324,37 +366,77 @@ def _scan_in_two(
         status = 1
         try:
             os.close(reading)
-            digests = {name: scan.digest() for name, scan in _scan_tops(theirs).items()}
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writing, "wb") as pipe:
-                pipe.write(pickle.dumps(digests, protocol=pickle.HIGHEST_PROTOCOL))
+                pipe.write(data)
             status = 0
         finally:
             os._exit(status)
     os.close(writing)
+    return child, reading
+
+
+def _receive(child: int, reading: int):
+    """What a child of ``_fork_with_pipe`` sent, or None if it failed."""
+    import pickle
+
     try:
-        scans = _scan_tops(mine)
         with os.fdopen(reading, "rb") as pipe:
             data = pipe.read()
     finally:
         _, status = os.waitpid(child, 0)
     try:
-        told = pickle.loads(data) if status == 0 else None
+        return pickle.loads(data) if status == 0 else None
     except Exception:  # a truncated message: the child did not finish
-        told = None
-    if not isinstance(told, dict):
-        scans.update(_scan_tops(theirs))
-        return scans
-    again = []
-    for name, path in theirs:
-        if name not in told:
-            continue  # no note in it
-        digest = told[name]
-        if digest is not None and saved.get(name) == digest:
-            scans[name] = FolderScan.digest_only(digest)
-        else:
-            again.append((name, path))
-    scans.update(_scan_tops(again))
-    return scans
+        return None
+
+
+class ScanAhead:
+    """A scan of the vault running in a forked child, for ``index_vault`` to take: the stats
+    then run on the other core while this process imports what its command needs. ``ono
+    new`` spends about as long importing its parser and Jinja2 as it takes to stat 20,000
+    files, so in a big vault the scan costs it almost nothing. Taken once: a later
+    ``index_vault`` scans for itself, as the files may have changed since."""
+
+    def __init__(self, root: Path, forked: tuple[int, int]):
+        self.root = root
+        self.forked: tuple[int, int] | None = forked
+
+    def scans(self) -> dict[str, FolderScan] | None:
+        """The child's scans (see ``_scans_to_send``), or None: it failed, or was taken."""
+        if self.forked is None:
+            return None
+        told = _receive(*self.forked)
+        self.forked = None
+        return _scans_received(told) if isinstance(told, dict) else None
+
+    def close(self) -> None:
+        """Stop waiting for a scan no one took (the command failed first)."""
+        if self.forked is not None:
+            child, reading = self.forked
+            self.forked = None
+            os.close(reading)  # a child still writing stops at the closed pipe
+            os.waitpid(child, 0)
+
+
+def scan_ahead(root: Path) -> ScanAhead | None:
+    """Start scanning ``root`` in a forked child (see ``ScanAhead``); None where forking is
+    unsafe, or when the vault's config cannot be read (the command will say why)."""
+    if not _may_fork():
+        return None
+    try:
+        config = load_config(root)
+    except Exception:
+        return None
+    fingerprint = parse_fingerprint(config)
+
+    def scan():
+        from .cache import saved_digests
+
+        return _scans_to_send(scan_folders(root, config), saved_digests(root, fingerprint))
+
+    forked = _fork_with_pipe(scan)
+    return ScanAhead(root, forked) if forked is not None else None
 
 
 # open folders by descriptor where the platform can: each stat then resolves one name, not the
@@ -587,7 +669,6 @@ class VaultIndex:
             self.by_folder[folder] = rows
             self.known.update(rows)
         self._rescan({f for f in missing if self.scanned[f].rels is None})
-        missing = {folder for folder in missing if folder in self.scanned}
         entries = [
             FileEntry(*entry)
             for folder in missing
@@ -606,18 +687,11 @@ class VaultIndex:
     def _rescan(self, folders: set[str]) -> None:
         """Scan again the folders known by their digest alone, to read their files. Should
         one have changed since, the vault's digest no longer stands for what is read."""
-        if not folders:
-            return
-        for folder in folders:
-            del self.scanned[folder]
-        scans = _scan_tops([(folder, os.path.join(self.root, folder)) for folder in folders])
-        for folder in folders:
-            scan = scans.get(folder)
-            if scan is not None:
-                self.scanned[folder] = scan
-            if scan is None or scan.digest() != self.digests[folder]:
+        for folder, scan in _scan_again(self.root, folders).items():
+            self.scanned[folder] = scan
+            if scan.digest() != self.digests[folder]:
                 self.digest = None
-                self.digests[folder] = scan.digest() if scan is not None else None
+                self.digests[folder] = scan.digest()
 
     def summary(self, person: str, paths, profile: str | None):
         """What ``summarize`` made of ``person`` in this run, if it saw exactly these note
@@ -669,11 +743,13 @@ def index_vault(
     use_cache: bool = True,
     progress=None,
     summarize=None,
+    ahead: ScanAhead | None = None,
 ) -> VaultIndex:
     """Stat every file, parse those the cache does not know as they are now, store them.
     ``progress``, when given, is called with the number of files to parse, then a callback for
     the parsing to report to. ``summarize(person, notes, profile)``, a picklable function, is
     run where the files are parsed on the people they are about (see ``VaultIndex.summary``).
+    ``ahead``: a scan started earlier (see ``ScanAhead``), taken if it worked.
     """
 
     from .cache import ParseCache
@@ -681,12 +757,18 @@ def index_vault(
     config = config or load_config(root)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
     saved = cache.folders() if cache is not None else {}
-    scans = scan_folders(root, config, saved)
+    scans = ahead.scans() if ahead is not None else None
+    if scans is None:
+        scans = scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
     unchanged = {
         f for f, digest in digests.items() if digest and f in saved and saved[f].digest == digest
     }
     changed = [folder for folder in digests if folder not in unchanged]
+    # a folder sent as its digest alone, by a child that read an older index than ours
+    again = _scan_again(root, [f for f in changed if scans[f].rels is None])
+    scans.update(again)
+    digests.update((folder, scan.digest()) for folder, scan in again.items())
     removed = [folder for folder in saved if folder not in scans]
     known: dict[str, tuple[str, str, str | None]] = {}
     if cache is not None and (changed or removed):
@@ -768,14 +850,15 @@ def load_vault(
     person: str | None = None,
     use_cache: bool = True,
     progress=None,
+    ahead: ScanAhead | None = None,
 ) -> Vault:
     """Read every note and profile; one bad file becomes a problem, never an exception.
 
     With ``person``, only that person's notes and profile are decoded, and only their problems
-    reported: the cost of ``ono new`` then barely grows with the vault. ``progress``: see
-    ``index_vault``.
+    reported: the cost of ``ono new`` then barely grows with the vault. ``progress`` and
+    ``ahead``: see ``index_vault``.
     """
-    index = index_vault(root, config, use_cache, progress)
+    index = index_vault(root, config, use_cache, progress, ahead=ahead)
     wanted = list(index.rows if person is None else index.rows_about(person))
     vault = Vault(root, index.config)
     decoded = index.decode(wanted)

@@ -20,6 +20,7 @@ from .model import Config, Item, Note, Problem, Profile
 from .vault import (
     CONFIG_NAME,
     PROFILE_NAME,
+    ScanAhead,
     Vault,
     create_file,
     load_config,
@@ -232,14 +233,19 @@ def new_meeting(
     template: str | None = None,
     dry_run: bool = False,
     private: bool = False,
+    ahead: ScanAhead | None = None,
 ) -> NewResult:
     """Scaffold the next meeting with ``slug``: render the template, carry the open items of the
     last note, write it atomically. Refuses when the person already has a note of that type that
-    day."""
+    day. ``ahead``: the vault's scan, started in another process (see ``ScanAhead``)."""
+    from .templates import load_engine, render_template, template_location
+
     check_slug(slug)
     when = check_date(date, "--date") or today
     config = load_config(root)
-    vault = load_vault(root, config, person=slug)
+    if ahead is not None:
+        load_engine()  # while the scan goes on
+    vault = load_vault(root, config, person=slug, ahead=ahead)
     profile = vault.profiles.get(slug)
     notes = vault.notes_for(slug)
     kind = meeting_type or _default_type(profile)
@@ -258,8 +264,6 @@ def new_meeting(
             notes = vault.notes_for(slug)
             previous = previous_note(notes, when)
     context = _template_context(vault, slug, profile, when, kind, previous, notes)
-    from .templates import render_template, template_location
-
     name = choose_template(template, profile, kind, first=not notes)
     rendered = render_template(name, context, root / config.templates_dir, root)
     source = template_location(name, root / config.templates_dir, root)
