@@ -572,3 +572,72 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
     unused.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)
+
+
+@pytest.mark.parametrize(
+    ("args", "scans"),
+    [
+        (["new", "person-001"], True),
+        (["--vault", "{vault}", "new", "person-001", "--no-edit"], True),
+        (["--vault={vault}", "new", "person-001"], True),
+        (["new", "--help"], False),
+        (["--help"], False),
+        (["report"], False),
+        (["--version", "new"], False),
+        ([], False),
+    ],
+)
+def test_the_entry_point_starts_a_scan_for_ono_new_alone(
+    generated, monkeypatch, tmp_path, args, scans
+):
+    import ononotes.vault
+    from ononotes.launch import _scan_for
+
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setenv("ONO_VAULT", str(generated))
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    started = _scan_for([arg.format(vault=generated) for arg in args])
+    assert (started is not None) == scans
+    if started is not None:
+        assert started.root == generated
+        started.close()
+
+
+def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, tmp_path, capsys):
+    """Through ``launch.main`` as the ``ono`` script runs it: the early scan is taken when it
+    is of the vault the command resolves, and the note is the one ``ono new`` makes without."""
+    import shutil
+    import sys
+
+    import ononotes.vault
+    from ononotes.launch import main
+    from ononotes.vault import ScanAhead
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ONO_TODAY", "2025-04-01")
+    real_scans = ScanAhead.scans
+    taken = []
+
+    def spied(self):
+        found = real_scans(self)
+        taken.append(self.root if found is not None else None)
+        return found
+
+    monkeypatch.setattr(ScanAhead, "scans", spied)
+
+    def ono(*args: str) -> str:
+        monkeypatch.setattr(sys, "argv", ["ono", *args])
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 0
+        return capsys.readouterr().out
+
+    command = ("new", "person-001", "--dry-run")
+    first = ono("--vault", str(vault), *command)
+    assert taken == [vault]
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: False)
+    assert ono("--vault", str(vault), *command) == first
+    assert taken == [vault]

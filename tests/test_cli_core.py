@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ononotes.parse import parse_note
 
 from .conftest import build_tree
@@ -279,8 +281,17 @@ def test_two_new_at_once_give_one_note_and_one_refusal(vault):
     ]
 
 
-def test_help_does_not_import_heavy_modules():
-    code = "import sys; from ononotes.cli import main; sys.argv=['ono','--help']\ntry:\n    main()\nexcept SystemExit:\n    pass\nheavy = [m for m in ('git','watchdog','jinja2','yaml','mistune','frontmatter') if m in sys.modules]\nprint(heavy, file=sys.stderr)"
+@pytest.mark.parametrize("args", [["--help"], ["new", "--help"], ["--version"]])
+def test_help_does_not_import_heavy_modules(args):
+    """Through the real entry point, which glances at the arguments before importing click."""
+    code = (
+        "import sys\n"
+        "from ononotes.launch import main\n"
+        f"sys.argv = ['ono', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('git', 'watchdog', 'jinja2', 'yaml', 'mistune', 'frontmatter', 'sqlite3')\n"
+        "print([m for m in heavy if m in sys.modules], file=sys.stderr)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stderr.strip() == "[]"
 

@@ -67,10 +67,23 @@ def _failure(message: str, code: int) -> click.ClickException:
 
 
 class Settings:
-    """What the group options decided, for the commands."""
+    """What the group options decided, for the commands; and a scan of the vault that
+    ``launch`` may have started before click was imported."""
 
-    def __init__(self, vaults: tuple[str, ...]):
+    def __init__(self, vaults: tuple[str, ...], started=None):
         self.vaults = vaults
+        self.started = started
+
+    def scan_of(self, root: Path):
+        """The scan started early, if it is of ``root``; else a scan started now (or None)."""
+        from .vault import scan_ahead
+
+        started, self.started = self.started, None
+        if started is not None and started.root == root:
+            return started
+        if started is not None:
+            started.close()
+        return scan_ahead(root)
 
     def root(self) -> Path:
         from .vault import find_vault
@@ -139,7 +152,7 @@ def cli(ctx: click.Context, vault: tuple[str, ...]) -> None:
     """ononotes: 1:1 meetings as Markdown files, with carried action items and reports."""
     if not vault and os.environ.get("ONO_VAULT"):
         vault = (os.environ["ONO_VAULT"],)
-    ctx.obj = Settings(vault)
+    ctx.obj = Settings(vault, started=ctx.obj)  # ctx.obj: what launch.main passed
 
 
 @cli.command()
@@ -211,10 +224,8 @@ def person_list(settings: Settings) -> None:
 @click.pass_obj
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
-    from .vault import scan_ahead
-
     root = settings.root()
-    ahead = scan_ahead(root)  # the vault's stats, on the other core while the rest imports
+    ahead = settings.scan_of(root)  # the vault's stats, on the other core while the rest imports
     try:
         from .workflow import new_meeting
 
@@ -552,5 +563,6 @@ def handover(settings: Settings, slug: str, dest: str) -> None:
     click.echo(result.summary)
 
 
-def main() -> None:
-    cli(prog_name="ono")
+def main(started=None) -> None:
+    """Run ``ono``; ``started``: a scan of the vault begun before click was imported."""
+    cli(prog_name="ono", obj=started)
