@@ -428,3 +428,16 @@ def test_reports_grow_linearly_with_the_notes():
     assert time.perf_counter() - began < 5
     # each key "item m" is open in up to 5 consecutive notes: 2,004 items
     assert report.team.created == 2004
+
+
+@pytest.mark.parametrize("since", [None, dt.date(2026, 10, 1), AS_OF])
+def test_items_created_in_a_window_are_the_window_filtered_follow(since):
+    """``created_in`` only skips building the items outside the window."""
+    window = Window(AS_OF, since)
+    skipped = 0
+    for person, notes in group_by_person(NOTES_).items():
+        every = follow_items(person, notes, AS_OF)
+        kept = follow_items(person, notes, AS_OF, created_in=window)
+        assert kept == [item for item in every if item.created in window]
+        skipped += len(every) - len(kept)
+    assert skipped > 0 or since is None

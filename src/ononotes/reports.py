@@ -408,8 +408,12 @@ class _Chain:
     def drop(self, note: Note) -> None:
         self.state, self.closed = DROPPED, note.date
 
+    @property
+    def created(self) -> dt.date:
+        return self.created_field or self.first_note.date
+
     def finish(self, as_of: dt.date) -> ActionItem:
-        created = self.created_field or self.first_note.date
+        created = self.created
         is_open = self.state == OPEN
         due = self.item.due
         return ActionItem(
@@ -441,8 +445,11 @@ def once_per_key(items: Iterable[Item]) -> dict[str, Item]:
     return chosen
 
 
-def follow_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[ActionItem]:
-    """Every item of one person, by the chain rule of SPEC §5, in order of first appearance.
+def follow_items(
+    person: str, notes: Sequence[Note], as_of: dt.date, created_in: Window | None = None
+) -> list[ActionItem]:
+    """Every item of one person, by the chain rule of SPEC §5, in order of first appearance;
+    with ``created_in``, only those created in that window (the others are never built).
 
     ``notes`` are the person's notes in (date, file name) order; those after as-of are ignored.
     """
@@ -466,6 +473,8 @@ def follow_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[Act
             if key not in current and chain.item.state == OPEN:
                 chain.drop(note)
         previous = current
+    if created_in is not None:
+        chains = [chain for chain in chains if chain.created in created_in]
     return [chain.finish(as_of) for chain in chains]
 
 
@@ -554,7 +563,7 @@ class PersonActions(CachedRecord):
 
 def person_actions(person: str, notes: Sequence[Note], window: Window) -> PersonActions:
     """One person's items created in the window, and their counters (SPEC §5)."""
-    mine = [item for item in follow_items(person, notes, window.as_of) if item.created in window]
+    mine = follow_items(person, notes, window.as_of, created_in=window)
     by_owner: dict[str, list[ActionItem]] = {}
     for item in mine:
         by_owner.setdefault(item.owner, []).append(item)
