@@ -590,17 +590,25 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
 def test_the_entry_point_starts_a_scan_for_ono_new_alone(
     generated, monkeypatch, tmp_path, args, scans
 ):
-    import ononotes.vault
+    import ononotes.forking
     from ononotes.launch import _scan_for
+    from ononotes.vault import ScanAhead
 
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setenv("ONO_VAULT", str(generated))
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     started = _scan_for([arg.format(vault=generated) for arg in args])
     assert (started is not None) == scans
     if started is not None:
-        assert started.root == generated
-        started.close()
+        assert started.explicit == str(generated)
+        ahead = ScanAhead(started.explicit, started.forked)
+        assert ahead.scans().keys() == index_vault_scans(generated).keys()
+
+
+def index_vault_scans(vault: Path) -> dict:
+    from ononotes.vault import load_config, scan_folders
+
+    return scan_folders(vault, load_config(vault))
 
 
 def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, tmp_path, capsys):
@@ -609,12 +617,14 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
     import shutil
     import sys
 
+    import ononotes.forking
     import ononotes.vault
     from ononotes.launch import main
     from ononotes.vault import ScanAhead
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ONO_TODAY", "2025-04-01")
@@ -623,7 +633,7 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
 
     def spied(self):
         found = real_scans(self)
-        taken.append(self.root if found is not None else None)
+        taken.append(self.explicit if found is not None else None)
         return found
 
     monkeypatch.setattr(ScanAhead, "scans", spied)
@@ -637,7 +647,29 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
 
     command = ("new", "person-001", "--dry-run")
     first = ono("--vault", str(vault), *command)
-    assert taken == [vault]
+    assert taken == [str(vault)]
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
     monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: False)
     assert ono("--vault", str(vault), *command) == first
-    assert taken == [vault]
+    assert taken == [str(vault)]
+
+
+def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
+    generated, monkeypatch, tmp_path
+):
+    import ononotes.forking
+    import ononotes.vault
+    from ononotes.cli import Settings
+    from ononotes.launch import _scan_for
+
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ONO_VAULT", raising=False)
+    started = _scan_for(["--vault", str(tmp_path), "new", "x"])
+    wrong_child = started.forked[0]
+    ahead = Settings((str(generated),), started).scan_of(generated)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(wrong_child, os.WNOHANG)
+    assert ahead.explicit == str(generated)
+    assert ahead.scans().keys() == index_vault_scans(generated).keys()

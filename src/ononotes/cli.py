@@ -75,15 +75,17 @@ class Settings:
         self.started = started
 
     def scan_of(self, root: Path):
-        """The scan started early, if it is of ``root``; else a scan started now (or None)."""
-        from .vault import scan_ahead
+        """The scan started early, if it is of the vault this command uses (the same
+        ``--vault``, from the same folder); else a scan of ``root`` started now (or None)."""
+        from .vault import ScanAhead, scan_ahead
 
         started, self.started = self.started, None
-        if started is not None and started.root == root:
-            return started
         if started is not None:
-            started.close()
-        return scan_ahead(root)
+            ahead = ScanAhead(started.explicit, started.forked)
+            if started.explicit == (self.vaults[0] if self.vaults else None):
+                return ahead
+            ahead.close()
+        return scan_ahead(str(root))
 
     def root(self) -> Path:
         from .vault import find_vault

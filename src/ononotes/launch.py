@@ -20,23 +20,40 @@ def main() -> None:
 
 def _scan_for(args: list[str]):
     """A ScanAhead of the vault ``ono new`` will use, when ``args`` are plainly that command;
-    None for anything else (help, version, other commands, options it does not know)."""
-    vault = os.environ.get("ONO_VAULT") or None
+    None for anything else (help, version, other commands, options it does not know). The
+    child is forked at once: it imports the vault module and finds the vault itself, so this
+    process pays for the fork alone before it goes on importing."""
+    vault = None
     rest = list(args)
     while rest and rest[0].startswith("-"):
         option = rest.pop(0)
         if option == "--vault" and rest:
-            vault = rest.pop(0)
+            vault = vault or rest.pop(0)  # the first, as the command takes it
         elif option.startswith("--vault="):
-            vault = option.partition("=")[2]
+            vault = vault or option.partition("=")[2]
         else:
             return None
     if not rest or rest[0] != "new" or "--help" in rest or "-h" in rest:
         return None
-    from .errors import OnoError
-    from .vault import find_vault, scan_ahead
+    from .forking import fork_with_pipe, may_fork
 
-    try:
-        return scan_ahead(find_vault(vault))
-    except OnoError:
+    explicit = vault or os.environ.get("ONO_VAULT") or None
+    if not may_fork():
         return None
+    forked = fork_with_pipe(lambda: _scan_message(explicit))
+    return _Started(explicit, forked) if forked is not None else None
+
+
+def _scan_message(explicit: str | None) -> dict:
+    from .vault import scan_message
+
+    return scan_message(explicit)
+
+
+class _Started:
+    """A scan forked before the vault module was imported; ``Settings.scan_of`` makes it a
+    ``ScanAhead`` once the command has found the same vault."""
+
+    def __init__(self, explicit: str | None, forked: tuple[int, int]):
+        self.explicit = explicit
+        self.forked = forked

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from .errors import NoteError, UsageError
 from .fields import is_slug
+from .forking import fork_with_pipe as _fork_with_pipe
+from .forking import may_fork as _may_fork
+from .forking import receive as _receive
 from .model import Config, Note, Problem, Profile
 
 CONFIG_NAME = "ono.toml"
@@ -292,17 +295,6 @@ def _scan_tops(folders: list[tuple[str, str]]) -> dict[str, FolderScan]:
     return scans
 
 
-def _may_fork() -> bool:
-    """Forking is safe here: POSIX without macOS (whose system libraries are not fork-safe),
-    and no thread running (``ono watch`` has its observer) that the child could find mid-lock."""
-    import sys
-
-    if not hasattr(os, "fork") or sys.platform == "darwin":
-        return False
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
-
-
 def _scan_in_two(
     folders: list[tuple[str, str]], saved: dict[str, str | None]
 ) -> dict[str, FolderScan] | None:
@@ -349,57 +341,16 @@ def _scan_again(root: Path, folders) -> dict[str, FolderScan]:
     return {folder: scans.get(folder) or FolderScan() for folder in folders}
 
 
-def _fork_with_pipe(work) -> tuple[int, int] | None:
-    """Run ``work()`` in a forked child that pickles what it returns into a pipe and leaves
-    with ``os._exit``, touching nothing but the file system and the pipe: (its pid, the
-    pipe's reading end), or None when no child could be made."""
-    import pickle
-
-    reading, writing = os.pipe()
-    try:
-        child = os.fork()
-    except OSError:
-        os.close(reading)
-        os.close(writing)
-        return None
-    if child == 0:
-        status = 1
-        try:
-            os.close(reading)
-            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(writing, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writing)
-    return child, reading
-
-
-def _receive(child: int, reading: int):
-    """What a child of ``_fork_with_pipe`` sent, or None if it failed."""
-    import pickle
-
-    try:
-        with os.fdopen(reading, "rb") as pipe:
-            data = pipe.read()
-    finally:
-        _, status = os.waitpid(child, 0)
-    try:
-        return pickle.loads(data) if status == 0 else None
-    except Exception:  # a truncated message: the child did not finish
-        return None
-
-
 class ScanAhead:
     """A scan of the vault running in a forked child, for ``index_vault`` to take: the stats
     then run on the other core while this process imports what its command needs. ``ono
-    new`` spends about as long importing its parser and Jinja2 as it takes to stat 20,000
-    files, so in a big vault the scan costs it almost nothing. Taken once: a later
-    ``index_vault`` scans for itself, as the files may have changed since."""
+    new`` spends about as long importing click, its parser and Jinja2 as it takes to stat
+    20,000 files, so in a big vault the scan costs it little. ``explicit`` is the vault asked
+    for (as ``find_vault`` takes it), which the child resolved from this same folder. Taken
+    once: a later ``index_vault`` scans for itself, as the files may have changed since."""
 
-    def __init__(self, root: Path, forked: tuple[int, int]):
-        self.root = root
+    def __init__(self, explicit: str | None, forked: tuple[int, int]):
+        self.explicit = explicit
         self.forked: tuple[int, int] | None = forked
 
     def scans(self) -> dict[str, FolderScan] | None:
@@ -412,31 +363,31 @@ class ScanAhead:
 
     def close(self) -> None:
         """Stop waiting for a scan no one took (the command failed first)."""
+        from .forking import abandon
+
         if self.forked is not None:
-            child, reading = self.forked
-            self.forked = None
-            os.close(reading)  # a child still writing stops at the closed pipe
-            os.waitpid(child, 0)
+            forked, self.forked = self.forked, None
+            abandon(*forked)
 
 
-def scan_ahead(root: Path) -> ScanAhead | None:
-    """Start scanning ``root`` in a forked child (see ``ScanAhead``); None where forking is
-    unsafe, or when the vault's config cannot be read (the command will say why)."""
+def scan_ahead(explicit: str | None) -> ScanAhead | None:
+    """Start scanning the vault ``find_vault(explicit)`` finds, in a forked child (see
+    ``ScanAhead``); None where forking is unsafe."""
     if not _may_fork():
         return None
-    try:
-        config = load_config(root)
-    except Exception:
-        return None
-    fingerprint = parse_fingerprint(config)
+    forked = _fork_with_pipe(lambda: scan_message(explicit))
+    return ScanAhead(explicit, forked) if forked is not None else None
 
-    def scan():
-        from .cache import saved_digests
 
-        return _scans_to_send(scan_folders(root, config), saved_digests(root, fingerprint))
+def scan_message(explicit: str | None) -> dict:
+    """What a scan ahead sends back (see ``_scans_to_send``), worked out in the child: it
+    finds the vault, reads its config and the saved folder digests, and scans."""
+    from .cache import saved_digests
 
-    forked = _fork_with_pipe(scan)
-    return ScanAhead(root, forked) if forked is not None else None
+    root = find_vault(explicit)
+    config = load_config(root)
+    saved = saved_digests(root, parse_fingerprint(config))
+    return _scans_to_send(scan_folders(root, config), saved)
 
 
 # open folders by descriptor where the platform can: each stat then resolves one name, not the
