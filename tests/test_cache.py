@@ -373,7 +373,7 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
         forks.append(1)
         return real_fork()
 
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setattr(os, "fork", counted_fork)
     many = {f: SavedFolder("not this scan", frozenset(), 10**5) for f in serial}
     assert scan_as_plain_data(scan_folders(vault, config, many)) == serial  # all sent back
@@ -412,7 +412,7 @@ def test_split_scans_give_the_same_answers_with_damaged_index_blobs(
     and the answers are a cold run's."""
     import ononotes.vault
 
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setattr(ononotes.vault, "SPLIT_SCAN_FROM", 1)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     cold = answers(run, generated)
@@ -438,13 +438,13 @@ def test_split_scans_give_the_same_answers_with_damaged_index_blobs(
 def test_no_fork_while_another_thread_runs():
     import threading
 
-    from ononotes.vault import _may_fork
+    from ononotes.forking import may_fork
 
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert not _may_fork()
+        assert not may_fork()
     finally:
         release.set()
         other.join()
@@ -500,26 +500,27 @@ def test_a_scan_started_ahead_gives_the_rows_of_a_scan_made_in_place(
 
     import ononotes.cache
     import ononotes.vault
-    from ononotes.vault import ScanAhead, scan_ahead
+    from ononotes.forking import Forked
+    from ononotes.vault import scan_ahead
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     command = ("new", "person-002", "--dry-run")
     in_place = index_rows(vault)
-    real_scans = ScanAhead.scans
+    real_result = Forked.result
     taken = []
 
     def spied(self):
-        found = real_scans(self)
+        found = real_result(self)
         taken.append(found)
         return found
 
-    monkeypatch.setattr(ScanAhead, "scans", spied)
+    monkeypatch.setattr(Forked, "result", spied)
     warm = run(vault, *command, today="2025-04-01")
     assert warm.exit_code == 0 and len(taken) == 1
-    assert all(scan.rels is None for scan in taken[0].values())  # every folder as saved
+    assert all(isinstance(sent, str) for sent in taken[0].values())  # every folder as saved
     assert index_rows(vault, ahead=scan_ahead(vault)) == in_place
 
     # a child that read an index the parent no longer has: its digests alone are scanned again
@@ -541,7 +542,7 @@ def test_a_scan_started_ahead_gives_the_rows_of_a_scan_made_in_place(
     assert index_rows(vault, ahead=ahead) == in_place
     assert sorted(again) == sorted(current)
     assert run(vault, *command, today="2025-04-01").stdout == warm.stdout
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: False)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
     assert run(vault, *command, today="2025-04-01").stdout == warm.stdout
 
 
@@ -549,7 +550,7 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
     import ononotes.vault
     from ononotes.vault import scan_ahead
 
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     parent = os.getpid()
     real_scan = ononotes.vault.scan_folders
 
@@ -560,15 +561,15 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
 
     monkeypatch.setattr(ononotes.vault, "scan_folders", failing_in_the_child)
     failed = scan_ahead(generated)
-    child = failed.forked[0]
-    assert failed.scans() is None and failed.forked is None
+    child = failed.child
+    assert failed.result() is None and failed.reading is None
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)
     assert index_rows(generated, ahead=failed) == index_rows(generated)
 
     monkeypatch.setattr(ononotes.vault, "scan_folders", real_scan)
     unused = scan_ahead(generated)
-    child = unused.forked[0]
+    child = unused.child
     unused.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(child, os.WNOHANG)
@@ -592,7 +593,7 @@ def test_the_entry_point_starts_a_scan_for_ono_new_alone(
 ):
     import ononotes.forking
     from ononotes.launch import _scan_for
-    from ononotes.vault import ScanAhead
+    from ononotes.vault import _scans_received
 
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setenv("ONO_VAULT", str(generated))
@@ -600,9 +601,8 @@ def test_the_entry_point_starts_a_scan_for_ono_new_alone(
     started = _scan_for([arg.format(vault=generated) for arg in args])
     assert (started is not None) == scans
     if started is not None:
-        assert started.explicit == str(generated)
-        ahead = ScanAhead(started.explicit, started.forked)
-        assert ahead.scans().keys() == index_vault_scans(generated).keys()
+        assert started.key == str(generated)
+        assert _scans_received(started.result()).keys() == index_vault_scans(generated).keys()
 
 
 def index_vault_scans(vault: Path) -> dict:
@@ -619,24 +619,23 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
 
     import ononotes.forking
     import ononotes.vault
+    from ononotes.forking import Forked
     from ononotes.launch import main
-    from ononotes.vault import ScanAhead
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ONO_TODAY", "2025-04-01")
-    real_scans = ScanAhead.scans
+    real_result = Forked.result
     taken = []
 
     def spied(self):
-        found = real_scans(self)
-        taken.append(self.explicit if found is not None else None)
+        found = real_result(self)
+        taken.append(self.key if found is not None else None)
         return found
 
-    monkeypatch.setattr(ScanAhead, "scans", spied)
+    monkeypatch.setattr(Forked, "result", spied)
 
     def ono(*args: str) -> str:
         monkeypatch.setattr(sys, "argv", ["ono", *args])
@@ -649,7 +648,6 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
     first = ono("--vault", str(vault), *command)
     assert taken == [str(vault)]
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: False)
     assert ono("--vault", str(vault), *command) == first
     assert taken == [str(vault)]
 
@@ -663,13 +661,14 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
     from ononotes.launch import _scan_for
 
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setattr(ononotes.vault, "_may_fork", lambda: True)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ONO_VAULT", raising=False)
     started = _scan_for(["--vault", str(tmp_path), "new", "x"])
-    wrong_child = started.forked[0]
+    wrong_child = started.child
     ahead = Settings((str(generated),), started).scan_of(generated)
     with pytest.raises(ChildProcessError):
         os.waitpid(wrong_child, os.WNOHANG)
-    assert ahead.explicit == str(generated)
-    assert ahead.scans().keys() == index_vault_scans(generated).keys()
+    from ononotes.vault import _scans_received
+
+    assert ahead.key == str(generated)
+    assert _scans_received(ahead.result()).keys() == index_vault_scans(generated).keys()

@@ -77,14 +77,13 @@ class Settings:
     def scan_of(self, root: Path):
         """The scan started early, if it is of the vault this command uses (the same
         ``--vault``, from the same folder); else a scan of ``root`` started now (or None)."""
-        from .vault import ScanAhead, scan_ahead
+        from .vault import scan_ahead
 
         started, self.started = self.started, None
         if started is not None:
-            ahead = ScanAhead(started.explicit, started.forked)
-            if started.explicit == (self.vaults[0] if self.vaults else None):
-                return ahead
-            ahead.close()
+            if started.key == (self.vaults[0] if self.vaults else None):
+                return started
+            started.close()
         return scan_ahead(str(root))
 
     def root(self) -> Path:

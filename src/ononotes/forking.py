@@ -1,6 +1,6 @@
 """Work in a forked child, its answer back through a pipe: the vault's stat pass runs there while
-the parent imports what its command needs (see ``vault.ScanAhead``). Light on purpose: the ``ono``
-entry point imports it before anything else."""
+the parent imports what its command needs (see ``vault.scan_ahead``). Light on purpose: the
+``ono`` entry point imports it before anything else."""
 
 from __future__ import annotations
 
@@ -59,7 +59,31 @@ def receive(child: int, reading: int):
         return None
 
 
-def abandon(child: int, reading: int) -> None:
-    """Stop waiting for a child's answer: a child still writing stops at the closed pipe."""
-    os.close(reading)
-    os.waitpid(child, 0)
+class Forked:
+    """A child of ``fork_with_pipe`` at work, and what it was started for (``key``): its answer
+    is taken once (``result``), or the child is reaped unheard (``close``)."""
+
+    def __init__(self, key, child: int, reading: int):
+        self.key = key
+        self.child = child
+        self.reading: int | None = reading
+
+    @classmethod
+    def start(cls, key, work) -> Forked | None:
+        """``work()`` in a child, where forking is safe (see ``may_fork``); else None."""
+        forked = fork_with_pipe(work) if may_fork() else None
+        return cls(key, *forked) if forked is not None else None
+
+    def result(self):
+        """What the child sent; None if it failed, or its answer was taken already."""
+        if self.reading is None:
+            return None
+        reading, self.reading = self.reading, None
+        return receive(self.child, reading)
+
+    def close(self) -> None:
+        """Stop waiting for the answer: a child still writing stops at the closed pipe."""
+        if self.reading is not None:
+            reading, self.reading = self.reading, None
+            os.close(reading)
+            os.waitpid(self.child, 0)

@@ -1,6 +1,6 @@
 """The ``ono`` entry point. Before click and the commands are imported, a glance at the
 arguments says whether this is ``ono new``; if it is, the vault's scan starts at once in a
-forked child (see ``vault.ScanAhead``). The stats of a 20,000-note vault then run on the other
+forked child (see ``vault.scan_ahead``). The stats of a 20,000-note vault then run on the other
 core while this process imports click, the parser and Jinja2, which take about as long.
 
 The glance only guesses: the scan is used only if it is of the vault the command resolves."""
@@ -19,10 +19,11 @@ def main() -> None:
 
 
 def _scan_for(args: list[str]):
-    """A ScanAhead of the vault ``ono new`` will use, when ``args`` are plainly that command;
-    None for anything else (help, version, other commands, options it does not know). The
-    child is forked at once: it imports the vault module and finds the vault itself, so this
-    process pays for the fork alone before it goes on importing."""
+    """A scan of the vault ``ono new`` will use (a ``forking.Forked`` keyed by the ``--vault``
+    it was started for), when ``args`` are plainly that command; None for anything else (help,
+    version, other commands, options it does not know). The child is forked at once: it
+    imports the vault module and finds the vault itself, so this process pays for the fork
+    alone before it goes on importing."""
     vault = None
     rest = list(args)
     while rest and rest[0].startswith("-"):
@@ -35,25 +36,13 @@ def _scan_for(args: list[str]):
             return None
     if not rest or rest[0] != "new" or "--help" in rest or "-h" in rest:
         return None
-    from .forking import fork_with_pipe, may_fork
+    from .forking import Forked
 
     explicit = vault or os.environ.get("ONO_VAULT") or None
-    if not may_fork():
-        return None
-    forked = fork_with_pipe(lambda: _scan_message(explicit))
-    return _Started(explicit, forked) if forked is not None else None
+    return Forked.start(explicit, lambda: _scan_message(explicit))
 
 
 def _scan_message(explicit: str | None) -> dict:
     from .vault import scan_message
 
     return scan_message(explicit)
-
-
-class _Started:
-    """A scan forked before the vault module was imported; ``Settings.scan_of`` makes it a
-    ``ScanAhead`` once the command has found the same vault."""
-
-    def __init__(self, explicit: str | None, forked: tuple[int, int]):
-        self.explicit = explicit
-        self.forked = forked

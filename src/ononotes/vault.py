@@ -12,11 +12,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import forking
 from .errors import NoteError, UsageError
 from .fields import is_slug
-from .forking import fork_with_pipe as _fork_with_pipe
-from .forking import may_fork as _may_fork
-from .forking import receive as _receive
 from .model import Config, Note, Problem, Profile
 
 CONFIG_NAME = "ono.toml"
@@ -275,7 +273,7 @@ def scan_folders(root: Path, config: Config, saved: dict | None = None) -> dict[
     folders = [(name, path) for name, path in _scan_into(top, "", str(root)) if name not in skip]
     scans = None
     expected = sum(folder.files for folder in saved.values())
-    if expected >= SPLIT_SCAN_FROM and len(folders) > 1 and _may_fork():
+    if expected >= SPLIT_SCAN_FROM and len(folders) > 1 and forking.may_fork():
         scans = _scan_in_two(folders, {name: folder.digest for name, folder in saved.items()})
     if scans is None:
         scans = _scan_tops(folders)
@@ -301,11 +299,11 @@ def _scan_in_two(
     """``_scan_tops`` with every other folder scanned by a forked child (see ``_scans_to_send``
     for what it sends back); if the child fails, the parent scans its half too."""
     theirs, mine = folders[1::2], folders[0::2]
-    forked = _fork_with_pipe(lambda: _scans_to_send(_scan_tops(theirs), saved))
+    forked = forking.fork_with_pipe(lambda: _scans_to_send(_scan_tops(theirs), saved))
     if forked is None:
         return None
     scans = _scan_tops(mine)
-    told = _receive(*forked)
+    told = forking.receive(*forked)
     scans.update(_scans_received(told) if isinstance(told, dict) else _scan_tops(theirs))
     return scans
 
@@ -341,42 +339,14 @@ def _scan_again(root: Path, folders) -> dict[str, FolderScan]:
     return {folder: scans.get(folder) or FolderScan() for folder in folders}
 
 
-class ScanAhead:
-    """A scan of the vault running in a forked child, for ``index_vault`` to take: the stats
-    then run on the other core while this process imports what its command needs. ``ono
-    new`` spends about as long importing click, its parser and Jinja2 as it takes to stat
-    20,000 files, so in a big vault the scan costs it little. ``explicit`` is the vault asked
-    for (as ``find_vault`` takes it), which the child resolved from this same folder. Taken
-    once: a later ``index_vault`` scans for itself, as the files may have changed since."""
-
-    def __init__(self, explicit: str | None, forked: tuple[int, int]):
-        self.explicit = explicit
-        self.forked: tuple[int, int] | None = forked
-
-    def scans(self) -> dict[str, FolderScan] | None:
-        """The child's scans (see ``_scans_to_send``), or None: it failed, or was taken."""
-        if self.forked is None:
-            return None
-        told = _receive(*self.forked)
-        self.forked = None
-        return _scans_received(told) if isinstance(told, dict) else None
-
-    def close(self) -> None:
-        """Stop waiting for a scan no one took (the command failed first)."""
-        from .forking import abandon
-
-        if self.forked is not None:
-            forked, self.forked = self.forked, None
-            abandon(*forked)
-
-
-def scan_ahead(explicit: str | None) -> ScanAhead | None:
-    """Start scanning the vault ``find_vault(explicit)`` finds, in a forked child (see
-    ``ScanAhead``); None where forking is unsafe."""
-    if not _may_fork():
-        return None
-    forked = _fork_with_pipe(lambda: scan_message(explicit))
-    return ScanAhead(explicit, forked) if forked is not None else None
+def scan_ahead(explicit: str | None) -> forking.Forked | None:
+    """Start scanning the vault ``find_vault(explicit)`` finds in a forked child, for
+    ``index_vault`` to take: the stats then run on the other core while this process imports
+    what its command needs. ``ono new`` spends about as long importing click, its parser and
+    Jinja2 as it takes to stat 20,000 files, so in a big vault the scan costs it little. The
+    scan is taken once: a later ``index_vault`` scans for itself, as files may have changed.
+    None where forking is unsafe."""
+    return forking.Forked.start(explicit, lambda: scan_message(explicit))
 
 
 def scan_message(explicit: str | None) -> dict:
@@ -694,13 +664,13 @@ def index_vault(
     use_cache: bool = True,
     progress=None,
     summarize=None,
-    ahead: ScanAhead | None = None,
+    ahead: forking.Forked | None = None,
 ) -> VaultIndex:
     """Stat every file, parse those the cache does not know as they are now, store them.
     ``progress``, when given, is called with the number of files to parse, then a callback for
     the parsing to report to. ``summarize(person, notes, profile)``, a picklable function, is
     run where the files are parsed on the people they are about (see ``VaultIndex.summary``).
-    ``ahead``: a scan started earlier (see ``ScanAhead``), taken if it worked.
+    ``ahead``: a scan started earlier (see ``scan_ahead``), taken if it worked.
     """
 
     from .cache import ParseCache
@@ -708,9 +678,8 @@ def index_vault(
     config = config or load_config(root)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
     saved = cache.folders() if cache is not None else {}
-    scans = ahead.scans() if ahead is not None else None
-    if scans is None:
-        scans = scan_folders(root, config, saved)
+    told = ahead.result() if ahead is not None else None
+    scans = _scans_received(told) if isinstance(told, dict) else scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
     unchanged = {
         f for f, digest in digests.items() if digest and f in saved and saved[f].digest == digest
@@ -801,7 +770,7 @@ def load_vault(
     person: str | None = None,
     use_cache: bool = True,
     progress=None,
-    ahead: ScanAhead | None = None,
+    ahead: forking.Forked | None = None,
 ) -> Vault:
     """Read every note and profile; one bad file becomes a problem, never an exception.
 

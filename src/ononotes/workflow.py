@@ -20,7 +20,6 @@ from .model import Config, Item, Note, Problem, Profile
 from .vault import (
     CONFIG_NAME,
     PROFILE_NAME,
-    ScanAhead,
     Vault,
     create_file,
     load_config,
@@ -31,6 +30,7 @@ from .vault import (
 )
 
 if TYPE_CHECKING:
+    from .forking import Forked
     from .prep import Brief
 
 GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
@@ -233,11 +233,11 @@ def new_meeting(
     template: str | None = None,
     dry_run: bool = False,
     private: bool = False,
-    ahead: ScanAhead | None = None,
+    ahead: Forked | None = None,
 ) -> NewResult:
     """Scaffold the next meeting with ``slug``: render the template, carry the open items of the
     last note, write it atomically. Refuses when the person already has a note of that type that
-    day. ``ahead``: the vault's scan, started in another process (see ``ScanAhead``)."""
+    day. ``ahead``: the vault's scan, started in another process (see ``scan_ahead``)."""
     from .templates import load_engine, render_template, template_location
 
     check_slug(slug)
