@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -155,6 +156,23 @@ def test_refresh_removes_items_finished_since_and_adds_new_open_ones():
     assert section(result.text, "Action items") == ["- [ ] b", "- [ ] c added later"]
     assert section(result.text, "My agenda") == ["- my own point"]
     assert refresh_carried(after.lines, after.items, result.text) is None
+
+
+@pytest.mark.parametrize("done", ["- [x] a ✅ 2026-11-05", "- [x] a done:2026-11-05", "- [X] a"])
+def test_refresh_removes_an_item_ticked_since_with_a_done_date(done):
+    before = note("## Action items\n- [ ] a\n- [ ] b\n")
+    planned = carry_open_items(before.lines, before.items, TEMPLATE).text
+    after = note(f"## Action items\n{done}\n- [ ] b\n")
+    result = refresh_carried(after.lines, after.items, planned)
+    assert section(result.text, "Action items") == ["- [ ] b"]
+
+
+def test_refresh_keeps_an_item_whose_fields_the_user_changed_in_the_planned_note():
+    before = note("## Action items\n- [ ] a\n")
+    planned = carry_open_items(before.lines, before.items, TEMPLATE).text
+    planned = planned.replace("- [ ] a", "- [ ] a due:2026-11-20")
+    after = note("## Action items\n- [x] a ✅ 2026-11-05\n")
+    assert refresh_carried(after.lines, after.items, planned) is None
 
 
 def test_refresh_keeps_an_item_the_user_changed_or_ticked_in_the_planned_note():

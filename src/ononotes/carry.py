@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .fields import without_done
 from .markdown import scan
 from .model import Heading, Item, ParsedBody
 
@@ -195,7 +196,8 @@ def refresh_carried(
 ) -> CarryResult | None:
     """Bring a planned note's carried items up to date with the earlier note (SPEC §4).
 
-    Items still open and unchanged here that were since done or cancelled there are removed;
+    Items still open and unchanged here (but for the done date ticking added there) that were
+    since done or cancelled there are removed;
     open items there that this note does not have in any state are added. Everything else in
     the planned note is left as it is. Returns None when nothing changes.
     """
@@ -211,7 +213,7 @@ def refresh_carried(
             item.is_open
             and item.key in finished
             and item.key not in still_open
-            and finished[item.key] == item.text
+            and without_done(finished[item.key]) == without_done(item.text)
         ):
             drop.append((item.start, item.end))
     kept = [line for number, line in enumerate(lines) if not any(s <= number < e for s, e in drop)]

@@ -54,6 +54,12 @@ def item_key(text: str) -> str:
     return _key_without(text, _field_matches(text))
 
 
+def without_done(text: str) -> str:
+    """``text`` without its done dates, white space folded: what an item said before it was
+    ticked (Obsidian Tasks and ``ono`` users add ``✅ 2026-11-05`` as they tick it)."""
+    return " ".join(FIELD_RES["done"].sub(" ", text).split())
+
+
 # Every form of every field holds one of these, and starts at most one character before it
 # (``[due:: …``). Most items hold none; in the others, the field search starts there: the
 # patterns are slow to try at every position of a long line.
