@@ -106,3 +106,19 @@ def test_cadence_dates_and_schedule():
     ]
     data = to_ical(occurrences, day, 1)
     assert data.startswith(b"BEGIN:VCALENDAR\r\n") and b"DTSTAMP:20261102T000000Z" in data
+
+
+def test_one_unreadable_cadence_is_a_warning_and_the_others_keep_theirs(team, run):
+    """As in the reports: the cadence falls back to ono.toml's (weekly) and is named once."""
+    profile = team / "bob" / "profile.md"
+    profile.write_text(profile.read_text().replace("biweekly", "every so often"))
+    result = run(team, "calendar", "--weeks", "2", today=TODAY)
+    assert result.exit_code == 0
+    assert result.stderr.count("bob/profile.md: unknown cadence 'every so often'") == 1
+    bob = sorted(
+        e.decoded("DTSTART") for e in events(result.stdout_bytes) if "bob" in str(e["UID"])
+    )
+    assert bob == [dt.date(2026, 11, 13), dt.date(2026, 11, 20)]  # weekly from 11-06
+    prep = run(team, "prep", "bob", today=TODAY)
+    assert prep.exit_code == 0 and "weekly (every 7 days" in prep.stdout
+    assert prep.stderr.count("unknown cadence 'every so often'") == 1

@@ -273,7 +273,7 @@ def build_brief(
     notes: Sequence[Note],
     upcoming: Note | None,
     today: dt.date,
-    interval: int,
+    cadence: tuple[str, int],
     questions: Sequence[str] = (),
     private: Sequence[tuple[str, dt.date | None, str]] = (),
     placeholders: frozenset[str] = frozenset(),
@@ -281,7 +281,7 @@ def build_brief(
     """The brief for the meeting with ``person``.
 
     ``notes`` are the person's notes in (date, file name) order; ``upcoming`` is the note of the
-    next meeting, if any. The meetings before it, up to today, are the history the numbers come
+    next meeting, if any; ``cadence`` the (name, interval) it keeps. The meetings before it, up to today, are the history the numbers come
     from, so a note scaffolded for today is the meeting to prepare, not the last one held.
     ``private`` are the manager's private notes about them as (path, date, text);
     ``placeholders`` the templates' literal lines, for the insights (see insights.py).
@@ -291,6 +291,7 @@ def build_brief(
     ]
     held = [n for n in history if n.effective_status(today) == HELD]
     last = held[-1] if held else None
+    name, interval = cadence
     tolerance = tolerance_days(interval)
     active = not (profile is not None and profile.until is not None and profile.until < today)
     base = last.date if last else (profile.since if profile else None)
@@ -307,7 +308,7 @@ def build_brief(
         relation=profile.relation if profile else None,
         me=config.me,
         today=today,
-        cadence=(profile.cadence if profile and profile.cadence else config.cadence),
+        cadence=name,
         interval_days=interval,
         tolerance_days=tolerance,
         active=active,

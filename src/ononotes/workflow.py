@@ -563,15 +563,16 @@ def require_person(vault: Vault, slug: str) -> str:
     return slug
 
 
-def person_interval(vault: Vault, slug: str) -> int:
-    """Days between 1:1s with ``slug``: the profile's cadence, else ono.toml's (SPEC §6)."""
-    profile = vault.profiles.get(slug)
-    cadence = profile.cadence if profile and profile.cadence else vault.config.cadence
-    try:
-        return interval_days(cadence)
-    except ValueError as exc:
-        where = profile.path if profile and profile.cadence else CONFIG_NAME
-        raise UsageError(f"{where}: {exc}") from None
+def person_cadence(vault: Vault, slug: str) -> tuple[str, int]:
+    """(cadence, days between 1:1s) with ``slug``: the profile's, else ono.toml's (SPEC §6).
+    One that cannot be read falls back as in the reports, and is noted in the vault's problems:
+    one person's typo never stops a command about everyone."""
+    from .reports import resolve_cadence
+
+    problems: list[Problem] = []
+    cadence = resolve_cadence(vault.profiles.get(slug), vault.config, problems)
+    vault.problems.extend(problem for problem in problems if problem not in vault.problems)
+    return cadence
 
 
 def next_meeting_note(vault: Vault, slug: str, today: dt.date) -> Note | None:
@@ -588,7 +589,7 @@ def next_meeting_note(vault: Vault, slug: str, today: dt.date) -> Note | None:
 def next_due_date(vault: Vault, slug: str, today: dt.date) -> dt.date:
     """When the next 1:1 with ``slug`` is due: the last held one (else the profile's ``since``)
     plus the cadence's interval; today if that has passed or there is neither."""
-    interval = person_interval(vault, slug)
+    _, interval = person_cadence(vault, slug)
     held = [
         n for n in vault.notes_for(slug) if n.date <= today and n.effective_status(today) == "held"
     ]
@@ -729,10 +730,10 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
     config = load_config(root)
     vault = load_vault(root, config)
     require_person(vault, slug)
-    interval = person_interval(vault, slug)
     upcoming = upcoming_note(root, vault, slug, today, scaffold=False)
     note = upcoming.note if upcoming else None
     vault = upcoming.vault if upcoming else vault
+    cadence = person_cadence(vault, slug)
     brief = build_brief(
         slug,
         vault.profiles.get(slug),
@@ -740,7 +741,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
         vault.notes_for(slug),
         note,
         today,
-        interval,
+        cadence,
         questions=suggest_questions(vault, slug, note.date if note else today),
         private=_private_notes(vault, slug),
         placeholders=template_placeholders(root / config.templates_dir),
@@ -835,13 +836,14 @@ def calendar_rhythms(vault: Vault, today: dt.date) -> list:
             continue
         note = next_meeting_note(vault, slug, today)
         first = note.date if note else next_due_date(vault, slug, today)
+        cadence, interval = person_cadence(vault, slug)
         rhythms.append(
             Rhythm(
                 person=slug,
                 name=profile.name if profile else slug,
                 kind=note.type if note else _default_type(profile),
-                cadence=profile.cadence if profile and profile.cadence else vault.config.cadence,
-                interval=person_interval(vault, slug),
+                cadence=cadence,
+                interval=interval,
                 first=first,
                 planned=note.date if note else None,
             )
