@@ -194,6 +194,19 @@ def test_crlf_and_a_bom_are_kept(vault, run):
     assert b"\n" not in written.replace(b"\r\n", b"")
 
 
+def test_a_refresh_keeps_crlf_and_a_bom(vault, run):
+    planned = ("\ufeff" + PLANNED).replace("\n", "\r\n").encode()
+    alice(vault, **{"2026-11-03": HELD})
+    build_tree(vault, {"alice/2026-11-17.md": planned})
+    ticked = HELD.replace("- [ ] @alice send", "- [x] @alice send")
+    build_tree(vault, {"alice/2026-11-03.md": ticked})
+    assert run(vault, "prep", "alice").exit_code == 0  # refreshes, adds nothing
+    written = (vault / "alice" / "2026-11-17.md").read_bytes()
+    assert written != planned and b"send the migration plan" not in written
+    assert written.startswith(b"\xef\xbb\xbf---\r\n")
+    assert b"\n" not in written.replace(b"\r\n", b"")
+
+
 # -- the pure part ------------------------------------------------------------------------------
 
 

@@ -818,12 +818,21 @@ def create_file(root: Path, path: Path, text: str) -> None:
 
 def replace_file(root: Path, path: Path, text: str, expected: bytes) -> None:
     """Atomically replace ``path`` with ``text`` if it still holds ``expected``; refuse if
-    someone changed it since it was read."""
+    someone changed it since it was read. The file keeps its style: a byte-order mark and CRLF
+    line endings stay when ``expected`` had them."""
     if path.read_bytes() != expected:
         raise UsageError(
             f"{relative(root, path)} changed while ono was working; not overwritten, run again"
         )
-    _replace_with(path, text)
+    _replace_with(path, _in_style_of(text, expected))
+
+
+def _in_style_of(text: str, original: bytes) -> str:
+    if b"\r\n" in original:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if original.startswith(b"\xef\xbb\xbf") and not text.startswith("\ufeff"):
+        text = "\ufeff" + text
+    return text
 
 
 def _replace_with(path: Path, content: str | bytes) -> None:

@@ -688,9 +688,7 @@ def add_agenda(
     original = path.read_bytes()
     edit = add_point(_lines_of(original, upcoming.note.path), titles, point)
     if edit.lines is not None:
-        newline = "\r\n" if b"\r\n" in original else "\n"
-        bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
-        replace_file(root, path, bom + newline.join(edit.lines) + newline, original)
+        replace_file(root, path, "\n".join(edit.lines) + "\n", original)
         _autocommit(root, config, [path], f"ono agenda {slug}")
     return AgendaResult(
         path,
