@@ -102,22 +102,12 @@ def _namespace(vault: Vault, name: str) -> tuple[list[Note], dict[str, Profile],
 
 
 def combine(vaults: Sequence[Vault]) -> ReportInput:
-    """One vault as it is; several rolled up, each person as ``vault/person``."""
+    """Several vaults rolled up, each person as ``vault/person`` (one vault's report goes
+    through ``cached_reports``)."""
     from .templates import template_placeholders
 
     names = vault_names([vault.root for vault in vaults])
     placeholders = template_placeholders(*(v.root / v.config.templates_dir for v in vaults))
-    if len(vaults) == 1:
-        vault = vaults[0]
-        return ReportInput(
-            list(vault.notes),
-            dict(vault.profiles),
-            vault.config,
-            (vault.config.me,),
-            tuple(vault.problems),
-            tuple(names),
-            placeholders,
-        )
     notes: list[Note] = []
     profiles: dict[str, Profile] = {}
     problems: list[Problem] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
@@ -381,7 +381,6 @@ class _Chain:
     closed: dt.date | None = None
     created_field: dt.date | None = None
     times_carried: int = 0
-    appearances: list[Note] = field(default_factory=list)
 
     @classmethod
     def start(cls, person: str, note: Note, item: Item) -> _Chain:
@@ -544,11 +543,6 @@ def tally(items: Iterable[ActionItem]) -> Tally:
         overdue,
         tuple(closing),
     )
-
-
-def count(name: str, items: Sequence[ActionItem]) -> FollowThrough:
-    """The SPEC §5 counters over ``items``."""
-    return tally(items).row(name)
 
 
 @dataclass(frozen=True, slots=True)
