@@ -10,7 +10,7 @@ import pytest
 from ononotes.markdown import scan
 from ononotes.model import Config
 from ononotes.parse import parse_note
-from ononotes.prep import build_brief, render_markdown, render_text, trace_open_items
+from ononotes.prep import build_brief, open_brief_items, render_markdown, render_text
 from ononotes.workflow import prepare_brief
 
 from .conftest import build_tree
@@ -285,28 +285,9 @@ def test_an_item_reopened_after_it_was_done_starts_again():
         note("---\ndate: 2026-09-15\n---\n- [ ] @alice x\n", "2026-09-15"),
         note("---\ndate: 2026-09-22\n---\n- [ ] @alice x\n", "2026-09-22"),
     ]
-    [trace] = trace_open_items(notes)
-    assert (trace.first, trace.times_carried) == (dt.date(2026, 9, 15), 1)
-
-
-def test_times_carried_agree_with_the_actions_report(team):
-    reports = pytest.importorskip("ononotes.reports")
-    follow = getattr(reports, "follow_items", None)
-    if follow is None:
-        pytest.skip("ononotes.reports has no follow_items")
-    from ononotes.vault import load_vault
-
-    today = dt.date(2026, 11, 14)
-    vault = load_vault(team)
-    expected = {
-        (i.key, i.times_carried, i.created)
-        for i in follow("alice", vault.notes_for("alice"), today)
-        if i.state == "open"
-    }
-    brief = prepare_brief(team, "alice", today).brief
-    keys = {t.item.key: t for t in trace_open_items(vault.notes_for("alice"))}
-    assert {(k, t.times_carried, t.created or t.first) for k, t in keys.items()} == expected
-    assert len(brief.items) == len(expected)
+    [item] = open_brief_items(notes, None, "alice", "me", dt.date(2026, 9, 29))
+    assert (item.created, item.times_carried, item.age_days) == (dt.date(2026, 9, 15), 1, 14)
+    assert item.text == "x" and item.source == "alice/2026-09-22.md:4"
 
 
 def test_someone_who_left_is_never_overdue(vault, run):

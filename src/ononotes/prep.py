@@ -17,8 +17,8 @@ from .carry import ACTION_ITEMS_TITLE
 from .fields import ALL_FIELDS_RE
 from .insights import GoalMentions, PersonInsights, goal_mentions, held_notes, person_insights
 from .markdown import TASK_RE
-from .model import HELD, UNASSIGNED, Config, Item, Note, Profile
-from .reports import Window, once_per_key
+from .model import HELD, OPEN, UNASSIGNED, Config, Note, Profile
+from .reports import Window, follow_items, once_per_key
 from .sections import (
     COMMENT_RE,
     Section,
@@ -104,40 +104,6 @@ class Brief:
 # -- building ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Trace:
-    """An item followed through consecutive notes: where it started, how often carried."""
-
-    item: Item
-    note: Note
-    first: dt.date
-    created: dt.date | None
-    times_carried: int
-
-
-def trace_open_items(history: Sequence[Note]) -> list[_Trace]:
-    """The items open in the last of ``history`` (notes in date order), each followed back by
-    the chain rule of SPEC §5, in the order they stand in that note."""
-    previous: dict[str, _Trace] = {}
-    for note in history:
-        current: dict[str, _Trace] = {}
-        for key, item in once_per_key(note.items).items():
-            before = previous.get(key)
-            continues = before is not None and (
-                before.item.is_open or (not before.item.is_open and not item.is_open)
-            )
-            if continues:
-                carried = before.times_carried + (1 if before.item.is_open and item.is_open else 0)
-                current[key] = _Trace(
-                    item, note, before.first, before.created or item.created, carried
-                )
-            else:
-                current[key] = _Trace(item, note, note.date, item.created, 0)
-        previous = current
-    traces = [trace for trace in previous.values() if trace.item.is_open]
-    return sorted(traces, key=lambda trace: trace.item.start)
-
-
 def _display(text: str, owner: str, me: str) -> str:
     """An item's text for the brief: no date fields (shown apart), and no leading ``@owner``
     (the items are grouped by owner)."""
@@ -148,16 +114,16 @@ def _display(text: str, owner: str, me: str) -> str:
     return " ".join(words)
 
 
-def _brief_item(item: Item, note: Note, created: dt.date, carried: int, today: dt.date, me: str):
+def _brief_item(text, owner, due, created, carried, source, today, me) -> BriefItem:
     return BriefItem(
-        owner=item.owner,
-        text=_display(item.text, item.owner, me),
+        owner=owner,
+        text=_display(text, owner, me),
         created=created,
         age_days=max(0, (today - created).days),
-        due=item.due,
-        overdue=item.due is not None and item.due < today,
+        due=due,
+        overdue=due is not None and due < today,
         times_carried=carried,
-        source=f"{note.path}:{item.line}",
+        source=source,
     )
 
 
@@ -179,15 +145,26 @@ def open_brief_items(
     and times carried, then items first written in the upcoming note. Items already ticked in
     the upcoming note are left out. Grouped by owner: the person, me, others, unassigned."""
     ahead = once_per_key(upcoming.items) if upcoming is not None else {}
+    followed = [item for item in follow_items(person, history, today) if item.state == OPEN]
+    followed.sort(key=lambda item: int(item.source.rpartition(":")[2]))  # as they stand
     items = [
-        _brief_item(t.item, t.note, t.created or t.first, t.times_carried, today, me)
-        for t in trace_open_items(history)
-        if t.item.key not in ahead or ahead[t.item.key].is_open
+        _brief_item(i.text, i.owner, i.due, i.created, i.times_carried, i.source, today, me)
+        for i in followed
+        if i.key not in ahead or ahead[i.key].is_open
     ]
     if upcoming is not None:
         known = set(once_per_key(history[-1].items)) if history else set()
         items += [
-            _brief_item(item, upcoming, item.created or upcoming.date, 0, today, me)
+            _brief_item(
+                item.text,
+                item.owner,
+                item.due,
+                item.created or upcoming.date,
+                0,
+                f"{upcoming.path}:{item.line}",
+                today,
+                me,
+            )
             for key, item in ahead.items()
             if item.is_open and key not in known
         ]
