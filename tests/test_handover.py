@@ -175,3 +175,18 @@ def test_what_counts_as_a_remote(tmp_path):
     assert looks_like_remote(str(bare_repo(tmp_path / "b.git")))
     assert not looks_like_remote(str(tmp_path / "new-folder"))
     assert not looks_like_remote("relative/folder")
+
+
+@pytest.mark.parametrize(("owner", "said"), [("@me", True), ("@dana", False), ("@meg", False)])
+def test_items_written_at_me_are_pointed_out_in_handover_and_warning_alike(
+    vault, run, tmp_path, owner, said
+):
+    """``@me`` means the new manager in the new vault; ``@dana`` still means Dana."""
+    build_tree(vault, {"kim/2026-06-29.md": f"---\ndate: 2026-06-29\n---\n- [ ] {owner} book it\n"})
+    commit_all(vault, "an open item")
+    result = run(vault, "handover", "kim", str(tmp_path / "new"), today="2026-06-30")
+    assert result.exit_code == 0, result.output
+    summary = (tmp_path / "new" / "HANDOVER.md").read_text()
+    assert "## Open items (1)" in summary
+    assert ("Items owned by `@me` were dana's" in summary) is said
+    assert ("open items owned by @me were yours (dana)" in result.stderr) is said

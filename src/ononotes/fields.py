@@ -49,6 +49,13 @@ def owner_of(text: str, me: str = "me") -> str:
     return me if slug == "me" else slug
 
 
+def written_as_me(text: str) -> bool:
+    """Whether an item's owner is written ``@me``, which means whoever owns the vault that
+    reads it (unlike ``@dana``, which means Dana wherever the note goes)."""
+    match = OWNER_RE.search(text)
+    return match is not None and match.group(1).casefold() == "me"
+
+
 def item_key(text: str) -> str:
     """The identity of an item: its text without date fields, white space folded, case folded."""
     return _key_without(text, _field_matches(text))

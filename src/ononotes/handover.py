@@ -150,7 +150,9 @@ def person_files(
 
 def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResult:
     """Everything ``ono handover`` does but printing (see the module's docstring)."""
+    from .fields import written_as_me
     from .gitsync import check_remote_url, origin_url
+    from .reports import open_items
     from .review import render_handover
     from .sharing import local_path_made_absolute
     from .templates import template_placeholders
@@ -170,18 +172,20 @@ def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResul
     where = dict(keys)  # old path -> path in what DEST gets
     if shared and remote:  # the shared repository's layout: the person's files at its top
         where = {old: new.removeprefix(f"{slug}/") for old, new in keys.items()}
+    items = open_items(slug, vault.notes_for(slug), today)
     summary = render_handover(
         slug,
         vault.profiles.get(slug),
         config,
         vault.notes_for(slug),
         today,
+        items,
         where=lambda path: where.get(path, path),
         placeholders=template_placeholders(root / config.templates_dir),
         previous=config.me,
         shared_remote=origin_url(root / slug) if shared else None,
     ).encode("utf-8")
-    if any(i.owner == config.me and "@me" in i.text.casefold() for i in _open(vault, slug, today)):
+    if any(written_as_me(item.text) for item in items):
         result.warnings.append(
             f"open items owned by @me were yours ({config.me}); in the new vault @me means the "
             f"new manager: {HANDOVER_NAME} says so"
@@ -210,12 +214,6 @@ def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResul
     ensure_repo(target)
     commit_paths(target, result.files, message)
     return result
-
-
-def _open(vault, slug: str, today: dt.date):
-    from .reports import follow_items
-
-    return [i for i in follow_items(slug, vault.notes_for(slug), today) if i.state == "open"]
 
 
 def _history_refusal(slug: str, private_dir: str):

@@ -17,8 +17,8 @@ from .carry import ACTION_ITEMS_TITLE
 from .fields import ALL_FIELDS_RE
 from .insights import GoalMentions, PersonInsights, goal_mentions, held_notes, person_insights
 from .markdown import TASK_RE
-from .model import HELD, OPEN, UNASSIGNED, Config, Note, Profile
-from .reports import Window, follow_items, once_per_key
+from .model import HELD, UNASSIGNED, Config, Note, Profile
+from .reports import Window, once_per_key, open_items
 from .sections import (
     COMMENT_RE,
     Section,
@@ -145,7 +145,7 @@ def open_brief_items(
     and times carried, then items first written in the upcoming note. Items already ticked in
     the upcoming note are left out. Grouped by owner: the person, me, others, unassigned."""
     ahead = once_per_key(upcoming.items) if upcoming is not None else {}
-    followed = [item for item in follow_items(person, history, today) if item.state == OPEN]
+    followed = open_items(person, history, today)
     followed.sort(key=lambda item: int(item.source.rpartition(":")[2]))  # as they stand
     items = [
         _brief_item(i.text, i.owner, i.due, i.created, i.times_carried, i.source, today, me)

@@ -477,6 +477,12 @@ def follow_items(
     return [chain.finish(as_of) for chain in chains]
 
 
+def open_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[ActionItem]:
+    """The items of ``person`` open as of ``as_of`` (those open in their last note), in order
+    of first appearance."""
+    return [item for item in follow_items(person, notes, as_of) if item.state == OPEN]
+
+
 @dataclass(frozen=True, slots=True)
 class Tally(CachedRecord):
     """The SPEC §5 counters in a form that adds up across people and owners."""

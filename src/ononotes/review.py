@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .carry import ACTION_ITEMS_TITLE
-from .fields import ALL_FIELDS_RE
+from .fields import ALL_FIELDS_RE, written_as_me
 from .insights import (
     GoalMentions,
     NoteLine,
@@ -37,7 +37,7 @@ from .insights import (
     written_lines,
 )
 from .markdown import TASK_RE
-from .model import DONE, OPEN, Config, Note, Profile
+from .model import DONE, Config, Note, Profile
 from .reports import ActionItem, Window, cadence_row, follow_items
 from .sections import COMMENT_RE, strip_list_marker
 
@@ -336,17 +336,18 @@ def render_handover(
     config: Config,
     notes: Sequence[Note],
     today: dt.date,
+    items: Sequence[ActionItem],
     where: Callable[[str], str] = lambda path: path,
     placeholders: frozenset[str] = frozenset(),
     previous: str = "me",
     shared_remote: str | None = None,
 ) -> str:
-    """HANDOVER.md: what the new manager needs first. ``where`` maps a path of the old vault to
-    its path in the new one; ``previous`` is the previous manager's slug."""
+    """HANDOVER.md: what the new manager needs first. ``items`` are the person's open items
+    (``reports.open_items``); ``where`` maps a path of the old vault to its path in the new one;
+    ``previous`` is the previous manager's slug."""
     window = Window(today)
     row = cadence_row(person, notes, profile, config, window, placeholders=placeholders)
     held = held_notes(notes, window)
-    items = [i for i in follow_items(person, notes, today) if i.state == OPEN]
     name = profile.name if profile else person
     out = [
         f"# Handover: {md_text(name)} ({person})",
@@ -374,7 +375,7 @@ def render_handover(
     out += [f"- {label}: {md_text(str(value))}" for label, value in facts if value]
     out += ["", f"## Open items ({len(items)})", ""]
     out += [_item_md(item, where, today) for item in items] or ["_None._"]
-    if any(item.owner == config.me for item in items):
+    if any(written_as_me(item.text) for item in items):
         out += [
             "",
             f"Items owned by `@me` were {previous}'s: in your vault `@me` means you. Take them "
