@@ -174,3 +174,16 @@ def test_a_period_that_ends_before_it_starts_is_refused(vault, run):
     )
     bad = run(vault, "review", "kim", "--since", "last week")
     assert bad.exit_code == 2 and "--since must be a date YYYY-MM-DD" in bad.stderr
+
+
+def test_private_notes_lose_their_title_front_matter_and_comments_and_keep_line_numbers():
+    """One reading of a private note for ``ono prep`` and ``ono review`` alike."""
+    from ononotes.sections import private_body
+
+    text = (
+        "---\r\nprivate: true\r\n---\r\n# Private · alice · 2026-11-16\r\n"
+        "<!-- only here\r\nstill a comment -->\r\n## Private worries\r\n- tired\r\n"
+    )
+    kept = [(number, line) for number, line in private_body(text) if line.strip()]
+    assert kept == [(7, "## Private worries"), (8, "- tired")]
+    assert private_body("no front matter\n# Private · x\n") == [(1, "no front matter")]

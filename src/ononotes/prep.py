@@ -20,10 +20,10 @@ from .markdown import TASK_RE
 from .model import HELD, UNASSIGNED, Config, Note, Profile
 from .reports import Window, once_per_key, open_items
 from .sections import (
-    COMMENT_RE,
     Section,
     find_section,
     list_points,
+    private_body,
     section_content,
     strip_list_marker,
 )
@@ -215,24 +215,12 @@ def private_excerpt(
     """The private notes worth rereading: those from the last held meeting on (else the latest
     one), at most ``keep``, each under a ``date · path`` line, without their front matter, their
     title and HTML comments. None when nothing is written in them."""
-    from .parse import FileProblem, read_document
-
     dated = sorted(notes, key=lambda n: (n[1] or dt.date.min, n[0]))
     chosen = [n for n in dated if since is None or (n[1] is not None and n[1] >= since)]
     chosen = (chosen or dated[-1:])[-keep:]
     blocks = []
     for path, date, text in chosen:
-        try:
-            document = read_document(text)
-            body = "\n".join(document.lines[document.body_start :])
-        except FileProblem:
-            body = text
-        body = COMMENT_RE.sub("", body)
-        lines = [line.rstrip() for line in body.split("\n")]
-        lines = [
-            line for line in lines if not (line.startswith("# ") and "private" in line.casefold())
-        ]
-        content = "\n".join(lines).strip()
+        content = "\n".join(line.rstrip() for _, line in private_body(text)).strip()
         if content:
             content = re.sub(r"\n{3,}", "\n\n", content)
             blocks.append(f"{date or '?'} · {path}\n{content}")

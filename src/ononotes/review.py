@@ -39,7 +39,7 @@ from .insights import (
 from .markdown import TASK_RE
 from .model import DONE, Config, Note, Profile
 from .reports import ActionItem, Window, cadence_row, follow_items
-from .sections import COMMENT_RE, strip_list_marker
+from .sections import private_body, strip_list_marker
 
 WIN_WORDS = (
     "win",
@@ -128,25 +128,15 @@ def private_lines(
 ) -> tuple[NoteLine, ...]:
     """The written lines of the manager's private notes dated in the window, ``path:line`` kept:
     no front matter, blank lines, HTML comments or their ``# Private ·`` title."""
-    from .parse import FileProblem, read_document
-
     found = []
     for path, date, text in sorted(notes, key=lambda n: (n[1] or dt.date.min, n[0])):
         if date is None or date not in window:
             continue
-        try:
-            document = read_document(text)
-            lines, start = document.lines, document.body_start
-        except FileProblem:
-            lines, start = tuple(text.splitlines()), 0
-        body = "\n".join(lines[start:])
-        body = COMMENT_RE.sub(lambda m: "\n" * m.group().count("\n"), body)
-        for offset, line in enumerate(body.split("\n")):
+        for number, line in private_body(text):
             stripped = line.strip()
-            if not stripped or (stripped.startswith("#") and "private" in stripped.casefold()):
-                continue
-            text_of = strip_list_marker(line) if not stripped.startswith("#") else stripped
-            found.append(NoteLine(path, start + offset + 1, date, "private", text_of))
+            if stripped:
+                text_of = strip_list_marker(line) if not stripped.startswith("#") else stripped
+                found.append(NoteLine(path, number, date, "private", text_of))
     return tuple(found)
 
 

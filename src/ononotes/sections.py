@@ -14,6 +14,26 @@ from .markdown import BULLET_RE, ORDERED_RE, TASK_RE
 from .model import Heading
 
 COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def private_body(text: str) -> list[tuple[int, str]]:
+    """(line number in the file, line) of a private note's body: the front matter cut, HTML
+    comments blanked (their lines kept, empty), and its ``# Private · ...`` title left out."""
+    from .parse import FileProblem, read_document
+
+    try:
+        document = read_document(text)
+        lines, start = document.lines, document.body_start
+    except FileProblem:
+        lines, start = tuple(text.splitlines()), 0
+    body = COMMENT_RE.sub(lambda m: "\n" * m.group().count("\n"), "\n".join(lines[start:]))
+    return [
+        (start + offset + 1, line)
+        for offset, line in enumerate(body.split("\n"))
+        if not (line.startswith("# ") and "private" in line.casefold())
+    ]
+
+
 LIST_MARKER_RE = re.compile(rf"[ \t]*(?:{BULLET_RE.pattern}|{ORDERED_RE.pattern})[ \t]*")
 
 
