@@ -220,6 +220,13 @@ def test_markdown_for_pasting_has_no_task_items(team, run):
     assert scan(text.splitlines()).items == ()
 
 
+def test_markdown_for_pasting_has_no_raw_html(team, run):
+    note = team / "alice" / "2026-11-03.md"
+    note.write_text(note.read_text().replace("book the offsite", "book the <b>offsite</b>"))
+    text = run(team, "prep", "alice", "--format", "md", today=TODAY).stdout
+    assert "book the &lt;b>offsite&lt;/b>" in text and "<b>" not in text
+
+
 def test_private_notes_are_shown_when_the_module_is_there(team, run, monkeypatch):
     pytest.importorskip("ononotes.private")
     build_tree(

@@ -16,13 +16,13 @@ from .cadence import tolerance_days
 from .carry import ACTION_ITEMS_TITLE
 from .fields import ALL_FIELDS_RE
 from .insights import GoalMentions, PersonInsights, goal_mentions, held_notes, person_insights
-from .markdown import TASK_RE
 from .model import HELD, UNASSIGNED, Config, Note, Profile
 from .reports import Window, once_per_key, open_items
 from .sections import (
     Section,
     find_section,
     list_points,
+    md_text,
     private_body,
     section_content,
     strip_list_marker,
@@ -450,12 +450,6 @@ def render_text(brief: Brief) -> str:
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    """Text safe inside a Markdown bullet: a leading ``[x]`` would make it a task item, which
-    would then be carried if pasted into a note."""
-    return "\\" + text if TASK_RE.match(text) else text
-
-
 def render_markdown(brief: Brief) -> str:
     """The brief as Markdown, for pasting. Plain bullets only: no task items to be carried."""
     out = [f"# Prep: {brief.name} · {brief.today}", ""]
@@ -464,7 +458,7 @@ def render_markdown(brief: Brief) -> str:
     for owner, items in _grouped(brief):
         out.append(f"- **{owner_label(owner, brief)}**")
         for item in items:
-            line = _md(item_line(item)).replace(" OVERDUE", " **overdue**")
+            line = md_text(item_line(item)).replace(" OVERDUE", " **overdue**")
             out.append(f"  - {line}")
     if not brief.items:
         out.append("- none")
@@ -473,13 +467,13 @@ def render_markdown(brief: Brief) -> str:
         for label, points in (("Their agenda", brief.their_points), ("My agenda", brief.my_points)):
             if points:
                 out.append(f"- **{label}**")
-                out += [f"  - {_md(point)}" for point in points]
+                out += [f"  - {md_text(point)}" for point in points]
     if brief.last_meeting is not None:
         meeting = brief.last_meeting
         out += ["", f"## Last 1:1, {meeting.date}", "", f"`{meeting.path}`", ""]
         for section in meeting.sections:
             out.append(f"- **{section.title}**")
-            out += [f"  - {_md(line)}" for line in section.lines]
+            out += [f"  - {md_text(line)}" for line in section.lines]
             if section.more:
                 out.append(f"  - (+{section.more} more)")
     if brief.private:
@@ -489,13 +483,15 @@ def render_markdown(brief: Brief) -> str:
     if brief.moods:
         out += ["", "## Mood", "", _mood_line(brief)]
     if insight_lines(brief):
-        out += ["", "## Insights", ""] + [f"- {_md(line)}" for line in insight_lines(brief)]
+        out += ["", "## Insights", ""] + [f"- {md_text(line)}" for line in insight_lines(brief)]
     if brief.goals:
         out += ["", "## Goals", ""]
         for goal in brief.goals:
-            out += [f"- {_md(goal)}"] + [f"  - {_md(line)}" for line in goal_lines(brief, goal)]
+            out += [f"- {md_text(goal)}"] + [
+                f"  - {md_text(line)}" for line in goal_lines(brief, goal)
+            ]
     if brief.questions:
-        out += ["", "## Questions to ask", ""] + [f"- {_md(q)}" for q in brief.questions]
+        out += ["", "## Questions to ask", ""] + [f"- {md_text(q)}" for q in brief.questions]
     return "\n".join(out) + "\n"
 
 

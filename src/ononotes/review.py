@@ -36,10 +36,9 @@ from .insights import (
     note_sections,
     written_lines,
 )
-from .markdown import TASK_RE
 from .model import DONE, Config, Note, Profile
 from .reports import ActionItem, Window, cadence_row, follow_items
-from .sections import private_body, strip_list_marker
+from .sections import md_text, private_body, strip_list_marker
 
 WIN_WORDS = (
     "win",
@@ -213,12 +212,6 @@ def build_review(
 
 
 # -- Markdown --------------------------------------------------------------------------------------
-
-
-def md_text(text: str) -> str:
-    """Note text inside a Markdown bullet: no raw HTML, and never a task item when pasted."""
-    text = text.replace("<", "&lt;")
-    return "\\" + text if TASK_RE.match(text) else text
 
 
 def _plural(count: int, word: str) -> str:

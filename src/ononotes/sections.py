@@ -16,6 +16,13 @@ from .model import Heading
 COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
+def md_text(text: str) -> str:
+    """Note text inside a Markdown bullet: no raw HTML, and never a task item when pasted (a
+    leading ``[x]`` would make it one, to be carried if pasted into a note)."""
+    text = text.replace("<", "&lt;")
+    return "\\" + text if TASK_RE.match(text) else text
+
+
 def private_body(text: str) -> list[tuple[int, str]]:
     """(line number in the file, line) of a private note's body: the front matter cut, HTML
     comments blanked (their lines kept, empty), and its ``# Private · ...`` title left out."""
