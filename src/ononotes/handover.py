@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import check_slug
 from .errors import NoteError, UsageError
 from .model import Config
 from .private import share_refusal
@@ -31,7 +32,7 @@ from .vault import (
     read_bytes,
     relative,
 )
-from .workflow import GITIGNORE, check_slug, require_person
+from .workflow import GITIGNORE, require_person
 
 HANDOVER_NAME = "HANDOVER.md"
 SHARED_OWN_FILES = {CONFIG_NAME, LOCAL_CONFIG_NAME, ".gitignore"}  # a shared repo's own settings
