@@ -176,6 +176,24 @@ def test_the_planned_note_is_refreshed_before_the_point_is_added(vault, run):
     assert section(text, "My agenda") == ["- new point"]
 
 
+def test_a_refresh_reads_the_refreshed_note_again_not_the_vault(vault, run, monkeypatch):
+    import ononotes.workflow
+
+    alice(vault, **{"2026-11-03": HELD, "2026-11-17": PLANNED})
+    ticked = HELD.replace("- [ ] @alice send", "- [x] @alice send")
+    build_tree(vault, {"alice/2026-11-03.md": ticked})
+    loads = []
+    real = ononotes.workflow.load_vault
+    monkeypatch.setattr(
+        ononotes.workflow, "load_vault", lambda *a, **k: loads.append(1) or real(*a, **k)
+    )
+    result = run(vault, "agenda", "alice", "new point")
+    assert result.exit_code == 0, result.output
+    assert len(loads) == 1
+    text = (vault / "alice" / "2026-11-17.md").read_text()
+    assert "send the migration plan" not in text and section(text, "My agenda") == ["- new point"]
+
+
 def test_a_person_who_left_gets_no_new_meeting(vault, run):
     build_tree(vault, {"erin/profile.md": "---\nuntil: 2026-10-16\n---\n"})
     result = run(vault, "agenda", "erin", "handover")

@@ -24,6 +24,7 @@ from .vault import (
     create_file,
     load_config,
     load_vault,
+    read_file,
     relative,
     replace_file,
     write_atomically,
@@ -611,7 +612,23 @@ class Upcoming:
 
 
 def _reload_note(root: Path, config: Config, path: str) -> tuple[Vault, Note]:
-    vault = load_vault(root, config)
+    """The vault read again (after ``ono new`` wrote a note, maybe a profile, maybe refreshed
+    another note), and the note at ``path`` in it."""
+    return _note_in(load_vault(root, config), path)
+
+
+def _read_note_again(vault: Vault, path: str) -> tuple[Vault, Note]:
+    """``vault`` with the one note at ``path`` read again (a refresh rewrote it alone)."""
+    kind, record, problems = read_file(vault.root, vault.root / path, vault.config, path)
+    notes = [note for note in vault.notes if note.path != path]
+    if kind == "note":
+        notes.append(record)
+    notes.sort(key=lambda note: (note.person, note.sort_key))
+    kept = [problem for problem in vault.problems if problem.path != path]
+    return _note_in(Vault(vault.root, vault.config, notes, vault.profiles, kept + problems), path)
+
+
+def _note_in(vault: Vault, path: str) -> tuple[Vault, Note]:
     note = next((n for n in vault.notes if n.path == path), None)
     if note is None:
         problem = next((p for p in vault.problems if p.path == path), None)
@@ -644,7 +661,7 @@ def upcoming_note(root: Path, vault: Vault, slug: str, today: dt.date, scaffold:
     if note.effective_status(today) == "planned":
         refreshed = refresh_planned_note(vault, note)
         if refreshed:
-            vault, note = _reload_note(root, vault.config, note.path)
+            vault, note = _read_note_again(vault, note.path)
     return Upcoming(vault, note, refreshed)
 
 
