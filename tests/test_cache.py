@@ -672,3 +672,28 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
 
     assert ahead.key == str(generated)
     assert _scans_received(ahead.result()).keys() == index_vault_scans(generated).keys()
+
+
+def test_a_command_that_fails_before_taking_its_early_scan_reaps_it(monkeypatch, tmp_path):
+    import sys
+
+    import ononotes.forking
+    from ononotes.forking import Forked
+    from ononotes.launch import main
+
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
+    real_start = Forked.start.__func__
+    started = []
+
+    def spied(cls, key, work):
+        forked = real_start(cls, key, work)
+        started.append(forked)
+        return forked
+
+    monkeypatch.setattr(Forked, "start", classmethod(spied))
+    monkeypatch.setattr(sys, "argv", ["ono", "--vault", str(tmp_path / "missing"), "new", "x"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2 and len(started) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0].child, os.WNOHANG)

@@ -82,8 +82,12 @@ class Forked:
         return receive(self.child, reading)
 
     def close(self) -> None:
-        """Stop waiting for the answer: a child still writing stops at the closed pipe."""
+        """Stop the child and reap it, if its answer was not taken (the command failed first,
+        or did not need it)."""
+        import signal
+
         if self.reading is not None:
             reading, self.reading = self.reading, None
             os.close(reading)
+            os.kill(self.child, signal.SIGTERM)  # it is ours until reaped, finished or not
             os.waitpid(self.child, 0)

@@ -15,7 +15,11 @@ def main() -> None:
     started = _scan_for(sys.argv[1:])
     from .cli import main as run
 
-    run(started)
+    try:
+        run(started)
+    finally:
+        if started is not None:
+            started.close()  # reaped even when the command failed before taking it
 
 
 def _scan_for(args: list[str]):
