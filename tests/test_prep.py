@@ -274,9 +274,7 @@ def test_mood_change_is_the_last_four_against_the_four_before():
         note(f"---\ndate: 2026-09-{day:02d}\nmood: {mood}\n---\n", f"2026-09-{day:02d}")
         for day, mood in zip(range(1, 10), (5, 5, 5, 4, 4, 3, 3, 2, 2), strict=True)
     ]
-    brief = build_brief(
-        "alice", None, Config(me="dana"), notes, None, dt.date(2026, 9, 30), ("weekly", 7)
-    )
+    brief = build_brief("alice", None, Config(me="dana"), notes, None, dt.date(2026, 9, 30))
     assert [m for _, m in brief.moods] == [3, 3, 2, 2]
     assert brief.mood_change == pytest.approx(2.5 - 4.5)
     assert "Mood: 3 3 2 2 (mean 2.5, 2026-09-06 to 2026-09-09), -2.0 against the 4 before" in (

@@ -12,12 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .cadence import tolerance_days
 from .carry import ACTION_ITEMS_TITLE
 from .fields import ALL_FIELDS_RE
-from .insights import GoalMentions, PersonInsights, goal_mentions, held_notes, person_insights
-from .model import HELD, UNASSIGNED, Config, Note, Profile
-from .reports import Window, once_per_key, open_items
+from .insights import MOOD_WINDOW, GoalMentions, PersonInsights, goal_mentions, held_notes
+from .model import UNASSIGNED, Config, Note, Problem, Profile
+from .reports import Window, cadence_row, once_per_key, open_items
 from .sections import (
     Section,
     find_section,
@@ -31,7 +30,6 @@ from .sections import (
 FORMATS = ("text", "md")
 PREVIEW_LINES = 2  # lines shown of each section of the last meeting
 PREVIEW_WIDTH = 110
-MOOD_WINDOW = 4  # SPEC §9: mood_recent is over the last 4 held notes with a mood
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,50 +236,44 @@ def build_brief(
     notes: Sequence[Note],
     upcoming: Note | None,
     today: dt.date,
-    cadence: tuple[str, int],
     questions: Sequence[str] = (),
     private: Sequence[tuple[str, dt.date | None, str]] = (),
     placeholders: frozenset[str] = frozenset(),
+    problems: list[Problem] | None = None,
 ) -> Brief:
     """The brief for the meeting with ``person``.
 
     ``notes`` are the person's notes in (date, file name) order; ``upcoming`` is the note of the
-    next meeting, if any; ``cadence`` the (name, interval) it keeps. The meetings before it, up to today, are the history the numbers come
-    from, so a note scaffolded for today is the meeting to prepare, not the last one held.
+    next meeting, if any. The meetings before it, up to today, are the history the numbers come
+    from, so a note scaffolded for today is the meeting to prepare, not the last one held: their
+    cadence row (SPEC §6) and insights (§9), as the reports work them out.
     ``private`` are the manager's private notes about them as (path, date, text);
-    ``placeholders`` the templates' literal lines, for the insights (see insights.py).
+    ``placeholders`` the templates' literal lines, for the insights (see insights.py);
+    ``problems`` gets an unreadable cadence, as in the reports.
     """
     history = [
         n for n in notes if n.date <= today and (upcoming is None or n.sort_key < upcoming.sort_key)
     ]
-    held = [n for n in history if n.effective_status(today) == HELD]
+    window = Window(today)
+    row = cadence_row(person, history, profile, config, window, problems, placeholders)
+    held = held_notes(history, window)
     last = held[-1] if held else None
-    name, interval = cadence
-    tolerance = tolerance_days(interval)
-    active = not (profile is not None and profile.until is not None and profile.until < today)
-    base = last.date if last else (profile.since if profile else None)
-    days_since = (today - base).days if base else None
-    moody = [(n.date, n.mood) for n in held if n.mood is not None]
-    recent, before = moody[-MOOD_WINDOW:], moody[-2 * MOOD_WINDOW : -MOOD_WINDOW]
-    change = (
-        _mean([m for _, m in recent]) - _mean([m for _, m in before]) if recent and before else None
-    )
     return Brief(
         person=person,
-        name=profile.name if profile else person,
+        name=row.name,
         role=profile.role if profile else None,
         relation=profile.relation if profile else None,
         me=config.me,
         today=today,
-        cadence=name,
-        interval_days=interval,
-        tolerance_days=tolerance,
-        active=active,
-        until=None if active else profile.until,
-        last_held=last.date if last else None,
-        days_since=days_since,
-        next_due=base + dt.timedelta(days=interval) if base else None,
-        overdue=active and days_since is not None and days_since > interval + tolerance,
+        cadence=row.cadence,
+        interval_days=row.interval_days,
+        tolerance_days=row.tolerance_days,
+        active=row.active,
+        until=None if row.active else row.until,
+        last_held=row.last_held,
+        days_since=row.days_since,
+        next_due=row.next_due,
+        overdue=row.overdue,
         next_date=upcoming.date if upcoming else None,
         next_path=upcoming.path if upcoming else None,
         items=tuple(open_brief_items(history, upcoming, person, config.me, today)),
@@ -289,14 +281,12 @@ def build_brief(
         my_points=_points(upcoming, config.my_agenda),
         last_meeting=preview_meeting(last) if last else None,
         private=private_excerpt(private, last.date if last else None),
-        moods=tuple(recent),
-        mood_change=change,
+        moods=tuple((m.date, m.mood) for m in row.insights.moods[-MOOD_WINDOW:]),
+        mood_change=row.insights.mood_change,
         goals=tuple(profile.goals) if profile else (),
         questions=tuple(questions),
-        insights=person_insights(history, config, Window(today), placeholders, active),
-        goal_mentions=goal_mentions(
-            profile.goals if profile else (), held_notes(history, Window(today)), placeholders
-        ),
+        insights=row.insights,
+        goal_mentions=goal_mentions(profile.goals if profile else (), held, placeholders),
     )
 
 

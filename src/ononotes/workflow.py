@@ -748,7 +748,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
     upcoming = upcoming_note(root, vault, slug, today, scaffold=False)
     note = upcoming.note if upcoming else None
     vault = upcoming.vault if upcoming else vault
-    cadence = person_cadence(vault, slug)
+    problems = list(vault.problems)
     brief = build_brief(
         slug,
         vault.profiles.get(slug),
@@ -756,13 +756,13 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
         vault.notes_for(slug),
         note,
         today,
-        cadence,
         questions=suggest_questions(vault, slug, note.date if note else today),
         private=_private_notes(vault, slug),
         placeholders=template_placeholders(root / config.templates_dir),
+        problems=problems,
     )
     refreshed = upcoming.refreshed if upcoming else []
-    return PrepResult(brief, list(vault.problems), refreshed, note.path if note else None)
+    return PrepResult(brief, problems, refreshed, note.path if note else None)
 
 
 def _private_notes(vault: Vault, slug: str) -> list[tuple[str, dt.date | None, str]]:
