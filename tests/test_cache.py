@@ -578,9 +578,10 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
 @pytest.mark.parametrize(
     ("args", "scans"),
     [
-        (["new", "person-001"], True),
+        (["new", "person-001"], True),  # the vault from ONO_VAULT
         (["--vault", "{vault}", "new", "person-001", "--no-edit"], True),
         (["--vault={vault}", "new", "person-001"], True),
+        (["--vault", "{vault}", "--vault", "{elsewhere}", "new", "x"], True),  # the first
         (["new", "--help"], False),
         (["--help"], False),
         (["report"], False),
@@ -591,18 +592,22 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
 def test_the_entry_point_starts_a_scan_for_ono_new_alone(
     generated, monkeypatch, tmp_path, args, scans
 ):
+    """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan."""
     import ononotes.forking
     from ononotes.launch import _scan_for
     from ononotes.vault import _scans_received
 
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setenv("ONO_VAULT", str(generated))
+    elsewhere = tmp_path / "elsewhere"
+    named = any("{vault}" in arg for arg in args)
+    monkeypatch.setenv("ONO_VAULT", str(elsewhere if named else generated))
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    started = _scan_for([arg.format(vault=generated) for arg in args])
+    started = _scan_for([arg.format(vault=generated, elsewhere=elsewhere) for arg in args])
     assert (started is not None) == scans
     if started is not None:
         assert started.key == str(generated)
-        assert _scans_received(started.result()).keys() == index_vault_scans(generated).keys()
+        found = scan_as_plain_data(_scans_received(started.result()))
+        assert found == scan_as_plain_data(index_vault_scans(generated))  # no cache: in full
 
 
 def index_vault_scans(vault: Path) -> dict:
@@ -627,15 +632,20 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ONO_TODAY", "2025-04-01")
-    real_result = Forked.result
-    taken = []
+    real_start, real_result = Forked.start.__func__, Forked.result
+    started, taken = [], []
 
-    def spied(self):
+    def spied_start(cls, key, work):
+        started.append(real_start(cls, key, work))
+        return started[-1]
+
+    def spied_result(self):
         found = real_result(self)
-        taken.append(self.key if found is not None else None)
+        taken.append(self if found is not None else None)
         return found
 
-    monkeypatch.setattr(Forked, "result", spied)
+    monkeypatch.setattr(Forked, "start", classmethod(spied_start))
+    monkeypatch.setattr(Forked, "result", spied_result)
 
     def ono(*args: str) -> str:
         monkeypatch.setattr(sys, "argv", ["ono", *args])
@@ -646,10 +656,10 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
 
     command = ("new", "person-001", "--dry-run")
     first = ono("--vault", str(vault), *command)
-    assert taken == [str(vault)]
+    assert len(started) == 1 and taken == started  # the entry point's scan, not another
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
     assert ono("--vault", str(vault), *command) == first
-    assert taken == [str(vault)]
+    assert started[1:] == [None, None] and len(taken) == 1  # nothing forked this time
 
 
 def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
@@ -664,6 +674,7 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ONO_VAULT", raising=False)
     started = _scan_for(["--vault", str(tmp_path), "new", "x"])
+    assert started.key == str(tmp_path)
     wrong_child = started.child
     ahead = Settings((str(generated),), started).scan_of(generated)
     with pytest.raises(ChildProcessError):
@@ -671,7 +682,8 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
     from ononotes.vault import _scans_received
 
     assert ahead.key == str(generated)
-    assert _scans_received(ahead.result()).keys() == index_vault_scans(generated).keys()
+    found = scan_as_plain_data(_scans_received(ahead.result()))
+    assert found == scan_as_plain_data(index_vault_scans(generated))
 
 
 def test_a_command_that_fails_before_taking_its_early_scan_reaps_it(monkeypatch, tmp_path):

@@ -33,11 +33,12 @@ def _scan_for(args: list[str]):
     while rest and rest[0].startswith("-"):
         option = rest.pop(0)
         if option == "--vault" and rest:
-            vault = vault or rest.pop(0)  # the first, as the command takes it
+            given = rest.pop(0)
         elif option.startswith("--vault="):
-            vault = vault or option.partition("=")[2]
+            given = option.partition("=")[2]
         else:
             return None
+        vault = vault or given  # the first, as the command takes it
     if not rest or rest[0] != "new" or "--help" in rest or "-h" in rest:
         return None
     from .forking import Forked
