@@ -165,10 +165,21 @@ def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, 
         "---\nperson: person-002\ndate: 2025-03-03\n---\n## Action items\n"
         "- [ ] @person-002 filed in the wrong folder due:2025-03-10\n"
     )
+    import concurrent.futures
+
     serial = cold_answers(run, vault, monkeypatch, tmp_path, "serial")
     monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
     assert os.cpu_count() and os.cpu_count() >= 2  # else parse_files stays serial
+    pools = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **options):
+            pools.append(1)
+            super().__init__(*args, **options)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     assert cold_answers(run, vault, monkeypatch, tmp_path, "parallel") == serial
+    assert pools  # the workers did parse
     assert answers(run, vault) == serial  # warm, after each command filled in what it needed
     assert "filed in the wrong folder" in serial[1][1]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -258,11 +259,11 @@ def test_check_on_a_clean_vault(vault, run):
     assert result.exit_code == 0 and result.stdout == ""
 
 
-def test_two_new_at_once_give_one_note_and_one_refusal(vault):
+def test_two_new_at_once_give_one_note_and_one_refusal(vault, tmp_path):
     build_tree(
         vault, {"alice/2026-11-03.md": PREVIOUS, "alice/profile.md": "---\nname: Alice\n---\n"}
     )
-    env = {"ONO_TODAY": "2026-11-10", "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "ONO_TODAY": "2026-11-10", "ONO_CACHE_DIR": str(tmp_path / "cache")}
     command = [sys.executable, "-m", "ononotes", "--vault", str(vault), "new", "alice", "--no-edit"]
     processes = [
         subprocess.Popen(

@@ -228,7 +228,6 @@ def test_markdown_for_pasting_has_no_raw_html(team, run):
 
 
 def test_private_notes_are_shown_when_the_module_is_there(team, run, monkeypatch):
-    pytest.importorskip("ononotes.private")
     build_tree(
         team,
         {
