@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import pytest
 
@@ -227,7 +226,7 @@ def test_markdown_for_pasting_has_no_raw_html(team, run):
     assert "book the &lt;b>offsite&lt;/b>" in text and "<b>" not in text
 
 
-def test_private_notes_are_shown_when_the_module_is_there(team, run, monkeypatch):
+def test_private_notes_are_shown(team, run):
     build_tree(
         team,
         {
@@ -240,8 +239,6 @@ def test_private_notes_are_shown_when_the_module_is_there(team, run, monkeypatch
     assert "Private notes\n  2026-10-27 · private/alice/2026-10-27.md\n" in text
     assert "  Seems unhappy about the reorg.\n" in text
     assert "Older thought" not in text and "only yours" not in text
-    monkeypatch.setitem(sys.modules, "ononotes.private", None)  # the module is not installed
-    assert "Private notes" not in run(team, "prep", "alice", today=TODAY).stdout
 
 
 def test_unknown_person_and_bad_slug(team, run):

@@ -429,8 +429,9 @@ def render_text(brief: Brief) -> str:
         out += [f"  {line}" if line.strip() else "" for line in brief.private.splitlines()]
     if brief.moods:
         out += ["", f"Mood: {_mood_line(brief)}"]
-    if insight_lines(brief):
-        out += ["", "Insights"] + [f"  {line}" for line in insight_lines(brief)]
+    insights = insight_lines(brief)
+    if insights:
+        out += ["", "Insights"] + [f"  {line}" for line in insights]
     if brief.goals:
         out += ["", "Goals"]
         for goal in brief.goals:
@@ -472,8 +473,9 @@ def render_markdown(brief: Brief) -> str:
         out += [f"> {line}".rstrip() for line in brief.private.splitlines()]
     if brief.moods:
         out += ["", "## Mood", "", _mood_line(brief)]
-    if insight_lines(brief):
-        out += ["", "## Insights", ""] + [f"- {md_text(line)}" for line in insight_lines(brief)]
+    insights = insight_lines(brief)
+    if insights:
+        out += ["", "## Insights", ""] + [f"- {md_text(line)}" for line in insights]
     if brief.goals:
         out += ["", "## Goals", ""]
         for goal in brief.goals:

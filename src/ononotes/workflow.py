@@ -766,17 +766,10 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
 
 
 def _private_notes(vault: Vault, slug: str) -> list[tuple[str, dt.date | None, str]]:
-    """The manager's private notes about ``slug`` as (path, date, text), when the private-notes
-    module (``ononotes.private``) is there; else none."""
-    try:
-        from .private import read_private_notes
-    except ImportError:
-        return []
-    notes = read_private_notes(vault.root, slug, vault.config)
-    return [
-        (str(getattr(n, "path", "")), getattr(n, "date", None), str(getattr(n, "text", n)))
-        for n in notes or ()
-    ]
+    """The manager's private notes about ``slug`` as (path, date, text)."""
+    from .private import read_private_notes
+
+    return [(n.path, n.date, n.text) for n in read_private_notes(vault.root, slug, vault.config)]
 
 
 @dataclass
