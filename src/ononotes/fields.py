@@ -61,6 +61,11 @@ def item_key(text: str) -> str:
     return _key_without(text, _field_matches(text))
 
 
+def without_dates(text: str) -> str:
+    """``text`` without its date fields, white space folded: for showing the dates apart."""
+    return " ".join(ALL_FIELDS_RE.sub(" ", text).split())
+
+
 def without_done(text: str) -> str:
     """``text`` without its done dates, white space folded: what an item said before it was
     ticked (Obsidian Tasks and ``ono`` users add ``✅ 2026-11-05`` as they tick it)."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .carry import ACTION_ITEMS_TITLE
-from .fields import ALL_FIELDS_RE
+from .fields import without_dates
 from .insights import MOOD_WINDOW, GoalMentions, PersonInsights, goal_mentions, held_notes
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import Window, cadence_row, once_per_key, open_items
@@ -105,7 +105,7 @@ class Brief:
 def _display(text: str, owner: str, me: str) -> str:
     """An item's text for the brief: no date fields (shown apart), and no leading ``@owner``
     (the items are grouped by owner)."""
-    words = ALL_FIELDS_RE.sub(" ", text).split()
+    words = without_dates(text).split()
     mentions = {f"@{owner}", "@me"} if owner == me else {f"@{owner}"}
     if len(words) > 1 and words[0].casefold() in mentions:
         words = words[1:]

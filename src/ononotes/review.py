@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .carry import ACTION_ITEMS_TITLE
-from .fields import ALL_FIELDS_RE, written_as_me
+from .fields import without_dates, written_as_me
 from .insights import (
     GoalMentions,
     NoteLine,
@@ -279,16 +279,15 @@ def render_review_md(review: Review) -> str:
 # -- the handover summary --------------------------------------------------------------------------
 
 
-def _item_md(item: ActionItem, where: Callable[[str], str], as_of: dt.date) -> str:
+def _item_md(item: ActionItem, where: Callable[[str], str]) -> str:
     facts = [f"owner {item.owner}"]
     if item.due:
         facts.append(f"due {item.due}" + (" (overdue)" if item.overdue else ""))
-    facts.append(f"open since {item.created} ({_plural((as_of - item.created).days, 'day')})")
+    facts.append(f"open since {item.created} ({_plural(item.age_days, 'day')})")
     if item.times_carried:
         facts.append(f"carried {_plural(item.times_carried, 'time')}")
     path, _, line = item.source.rpartition(":")
-    text = " ".join(ALL_FIELDS_RE.sub(" ", item.text).split())  # the dates are in the facts
-    return f"- {md_text(text)} · {' · '.join(facts)} (`{where(path)}:{line}`)"
+    return f"- {md_text(without_dates(item.text))} · {' · '.join(facts)} (`{where(path)}:{line}`)"
 
 
 def insight_summary(insights: PersonInsights | None) -> list[str]:
@@ -357,7 +356,7 @@ def render_handover(
     ]
     out += [f"- {label}: {md_text(str(value))}" for label, value in facts if value]
     out += ["", f"## Open items ({len(items)})", ""]
-    out += [_item_md(item, where, today) for item in items] or ["_None._"]
+    out += [_item_md(item, where) for item in items] or ["_None._"]
     if any(written_as_me(item.text) for item in items):
         out += [
             "",
