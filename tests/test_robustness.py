@@ -145,17 +145,38 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(vault, run, monkeypatch):
     build_tree(
         vault, {"alice/2026-11-03.md": GOOD, "alice/locked.md": GOOD.replace("11-03", "11-04")}
     )
-    import ononotes.vault
+    real_open = os.open
 
     def locked_open(path, *args, **kwargs):  # root reads any file: chmod proves nothing here
         if str(path).endswith("locked.md"):
             raise PermissionError(13, "Permission denied", str(path))
-        return open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(ononotes.vault, "open", locked_open, raising=False)
+    monkeypatch.setattr(os, "open", locked_open)
     result = run(vault, "check")
     assert result.exit_code == 1
     assert result.stdout.strip() == "alice/locked.md:1: cannot read: Permission denied"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_named_like_a_note_is_a_problem_not_a_hang(vault, run):
+    build_tree(vault, {"alice/2026-11-03.md": GOOD})
+    os.mkfifo(vault / "alice" / "pipe.md")  # nothing ever writes to it: opening it could block
+    result = run(vault, "check")
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "alice/pipe.md:1: not a regular file; skipped"
+
+
+def test_a_note_that_grows_while_it_is_read_is_read_whole(tmp_path):
+    from ononotes.vault import _read_all
+
+    path = tmp_path / "note.md"
+    path.write_bytes(b"x" * 100_000)
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        assert _read_all(handle, 10) == b"x" * 100_000  # stat'ed at 10 bytes, read at 100 KB
+    finally:
+        os.close(handle)
 
 
 def test_a_note_killed_mid_write_leaves_the_old_state(vault, tmp_path):

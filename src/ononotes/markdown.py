@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .fields import item_fields
@@ -203,7 +204,7 @@ class _ListNode:
 
 @dataclass
 class _Scanner:
-    lines: list[str]
+    lines: Sequence[str]
     first: int
     containers: list[_Container] = field(default_factory=list)
     nodes: list[_ListNode] = field(default_factory=list)
@@ -548,7 +549,7 @@ class _Scanner:
         return content_col
 
 
-def scan(lines: list[str], first: int = 0, me: str = "me") -> ParsedBody:
+def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
     """Find the task items, headings and list items in ``lines[first:]``.
 
     ``lines`` are the file's lines without line endings; indexes in the result are into them.

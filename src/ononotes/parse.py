@@ -49,7 +49,7 @@ class Document:
 
 def decode(data: bytes) -> str:
     """UTF-8 text, BOM removed; a binary or badly encoded file is a FileProblem."""
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         raise FileProblem("not a text file (it contains NUL bytes)", 1)
     try:
         text = data.decode("utf-8")
@@ -61,7 +61,8 @@ def decode(data: bytes) -> str:
 
 def split_lines(text: str) -> list[str]:
     """Lines without their endings; CRLF, CR and LF all end a line, nothing else does."""
-    lines = LINE_BREAK_RE.split(text)
+    # str.split is several times faster than the regex; without a CR the two agree
+    lines = LINE_BREAK_RE.split(text) if "\r" in text else text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
@@ -319,7 +320,7 @@ def note_from_document(
     duration = _optional_int(document, "duration", 0, 24 * 60, problems)
     tags = meta.get("tags") or ()
     tags = tuple(str(tag) for tag in tags) if isinstance(tags, (list, tuple)) else (str(tags),)
-    body = scan(list(document.lines), document.body_start, me)
+    body = scan(document.lines, document.body_start, me)
     problems.extend(body.problems)
     note = build_note(  # Note(...), built faster: see model.slot_builder
         path,

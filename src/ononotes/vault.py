@@ -6,6 +6,7 @@ This module and the git, watch and CLI modules are the only ones that touch the 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import stat
@@ -115,27 +116,61 @@ def rel_folder_person(folder: str) -> str | None:
     return name if name and is_slug(name) else None
 
 
+# O_NOFOLLOW refuses a symlink in the open itself (then checked, and followed only inside the
+# vault); O_NONBLOCK keeps a FIFO named like a note from blocking the open
+_NOTE_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+) | getattr(os, "O_CLOEXEC", 0)
+
+
 def read_bytes(root: Path, path: Path | str) -> bytes:
-    """A file's bytes, refusing what would leave the vault or could never be a note."""
+    """A file's bytes, refusing what would leave the vault or could never be a note. One open,
+    one fstat and one read for a plain file: a cold run reads thousands."""
     from .parse import MAX_NOTE_BYTES  # here: a warm run parses nothing and need not import it
 
     try:
-        info = os.lstat(path)  # one call for the usual plain file: a cold run reads thousands
-        if stat.S_ISLNK(info.st_mode):
-            _check_symlink(root, Path(path))
-            info = os.stat(path)
-        if info.st_size > MAX_NOTE_BYTES:
-            raise NoteError(
-                f"file is {info.st_size // (1024 * 1024)} MB, over the {MAX_NOTE_BYTES // (1024 * 1024)} MB a note may have; skipped",
-                relative(root, Path(path)),
-                1,
-            )
-        with open(path, "rb") as handle:
-            return handle.read()
+        handle = _open_note(root, path)
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                raise NoteError("not a regular file; skipped", relative(root, Path(path)), 1)
+            if info.st_size > MAX_NOTE_BYTES:
+                raise NoteError(
+                    f"file is {info.st_size // (1024 * 1024)} MB, over the {MAX_NOTE_BYTES // (1024 * 1024)} MB a note may have; skipped",
+                    relative(root, Path(path)),
+                    1,
+                )
+            return _read_all(handle, info.st_size)
+        finally:
+            os.close(handle)
     except OSError as exc:
         raise NoteError(
             f"cannot read: {exc.strerror or exc}", relative(root, Path(path)), 1
         ) from None
+
+
+def _open_note(root: Path, path: Path | str) -> int:
+    if not _NOTE_OPEN_FLAGS & getattr(os, "O_NOFOLLOW", 0) and os.path.islink(path):
+        _check_symlink(root, Path(path))  # no O_NOFOLLOW here: check before the open follows it
+    try:
+        return os.open(path, _NOTE_OPEN_FLAGS)
+    except OSError:
+        if not os.path.islink(path):
+            raise
+    _check_symlink(root, Path(path))  # raises for a link that leaves the vault or goes nowhere
+    return os.open(path, _NOTE_OPEN_FLAGS & ~getattr(os, "O_NOFOLLOW", 0))
+
+
+def _read_all(handle: int, size: int) -> bytes:
+    """Everything left in an open file that had ``size`` bytes when it was stat'ed: one read
+    (a short one is the end of a regular file), more only if it grew since."""
+    data = os.read(handle, size + 1)
+    if len(data) <= size:
+        return data
+    parts = [data]
+    while chunk := os.read(handle, 1 << 16):
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _check_symlink(root: Path, path: Path) -> None:
@@ -168,11 +203,19 @@ class Vault:
         return sorted(set(self.profiles) | {note.person for note in self.notes})
 
 
+@functools.cache
+def _parsers():
+    # imported on first use: a warm run parses nothing and need not import them; cached, as a
+    # cold run reads thousands of files and an import statement is a lookup each time
+    from .parse import parse_note, parse_profile
+
+    return parse_note, parse_profile
+
+
 def read_file(root: Path, path: Path | str, config: Config, rel: str | None = None):
     """('note'|'profile'|None, record, problems) for one file (``rel``: its path relative to
     the vault, when the caller knows it); never raises for bad content."""
-    from .parse import parse_note, parse_profile
-
+    parse_note, parse_profile = _parsers()
     rel = rel if rel is not None else relative(root, Path(path))
     try:
         data = read_bytes(root, path)
