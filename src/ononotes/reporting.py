@@ -213,7 +213,8 @@ class PersonResults:
         if "actions" in self.parts:
             actions = person_actions(slug, notes, self.window)
             computed["actions"] = dataclasses.replace(actions, items=())
-            computed["items"] = actions.items
+            if "items" in self.parts:  # else not sent back from a worker only to be dropped
+                computed["items"] = actions.items
         return computed
 
 

@@ -481,39 +481,38 @@ Summaries = dict[str, "tuple[frozenset[str], str | None, object] | None"]
 
 
 @gc_paused()
-def _parse_rows(
+def _parse_records(
     root: Path,
     config: Config,
-    entries: list[FileEntry],
+    files: list[tuple[str, str]],
     progress=None,
     summarize=None,
     notes_back: bool = True,
 ) -> tuple[list[tuple], Summaries]:
-    """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry, and
-    ``summarize(person, notes, profile)`` for each person these files are about. Without
-    ``notes_back``, a note read without problems has no pickle (None): the caller has the
-    summaries and will parse it again if it ever needs it."""
+    """(kind, person, pickled (kind, record, problems)) for each (path, path relative to the
+    vault) of ``files``, and ``summarize(person, notes, profile)`` for each person these files
+    are about. Without ``notes_back``, a note read without problems has no pickle (None): the
+    caller has the summaries and will parse it again if it ever needs it."""
     import pickle
 
-    rows = []
+    parsed = []
     notes: dict[str, list] = {}
     profiles: dict[str, tuple[str, object]] = {}
-    for entry in entries:
-        kind, record, problems = read_file(root, entry.path, config, entry.rel)
+    for path, rel in files:
+        kind, record, problems = read_file(root, path, config, rel)
         payload = (
             pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
             if notes_back or kind != "note" or problems
             else None
         )
-        stamp = entry.stamp or ""
         # the kind ends with "+" when the file has problems: callers find them without decoding
         marked = (kind or "") + ("+" if problems else "")
         person = _record_person(kind, record)
-        rows.append((entry.rel, stamp, marked, person, payload))
+        parsed.append((marked, person, payload))
         if kind == "note":
             notes.setdefault(person, []).append(record)
         elif kind == "profile":
-            profiles[person] = (entry.rel, record)
+            profiles[person] = (rel, record)
         if progress is not None:
             progress(1)
     summaries: Summaries = {}
@@ -523,11 +522,11 @@ def _parse_rows(
             mine = notes.get(person, [])
             paths = frozenset(note.path for note in mine)
             summaries[person] = (paths, profile_path, summarize(person, mine, profile))
-    return rows, summaries
+    return parsed, summaries
 
 
-def _parse_rows_job(job: tuple) -> tuple[list[tuple], Summaries]:
-    return _parse_rows(*job)
+def _parse_job(job: tuple) -> tuple[list[tuple], Summaries]:
+    return _parse_records(*job)
 
 
 def _by_top_folder(entries: list[FileEntry], size: int) -> list[list[FileEntry]]:
@@ -547,33 +546,47 @@ def _by_top_folder(entries: list[FileEntry], size: int) -> list[list[FileEntry]]
 def parse_files(
     root: Path, config: Config, entries: list[FileEntry], progress=None, summarize=None
 ) -> tuple[list[tuple], Summaries]:
-    """``_parse_rows`` over every entry, on every core when there are many; ``progress`` is
-    told how many files were parsed as they are. With ``summarize``, the workers send back
-    what it made of each person rather than their notes (see ``_parse_rows``): pickling every
-    note to pass it back costs a cold report a third of its time."""
+    """(rel, stamp text, kind, person, pickled (kind, record, problems)) for each entry, read
+    by ``_parse_records``, on every core when there are many, and the summaries it made;
+    ``progress`` is told how many files were parsed as they are. With ``summarize``, the
+    workers send back what it made of each person rather than their notes: pickling every
+    note to pass it back costs a cold report a third of its time. Workers are sent paths and
+    send back no path or stamp: the parent has them, and every byte crosses twice."""
     workers = min(os.cpu_count() or 1, 4)
     if len(entries) < PARALLEL_FROM or workers < 2:
-        return _parse_rows(root, config, entries, progress, summarize)
+        files = [(entry.path, entry.rel) for entry in entries]
+        parsed, summaries = _parse_records(root, config, files, progress, summarize)
+        return _rows(entries, parsed), summaries
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    size = max(50, len(entries) // (workers * 8))
+    # small chunks, so that both workers finish at about the same time
+    chunks = _by_top_folder(entries, max(50, len(entries) // (workers * 16)))
     jobs = [
-        (root, config, chunk, None, summarize, summarize is None)
-        for chunk in _by_top_folder(entries, size)
+        (root, config, [(e.path, e.rel) for e in chunk], None, summarize, summarize is None)
+        for chunk in chunks
     ]
     rows: list[tuple] = []
     summaries: Summaries = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk_rows, chunk_summaries in pool.map(_parse_rows_job, jobs):
-            rows.extend(chunk_rows)
+        for chunk, (parsed, chunk_summaries) in zip(
+            chunks, pool.map(_parse_job, jobs), strict=True
+        ):
+            rows += _rows(chunk, parsed)
             for person, summary in chunk_summaries.items():
                 summaries[person] = None if person in summaries else summary
             if progress is not None:
-                progress(len(chunk_rows))
+                progress(len(parsed))
     return rows, summaries
+
+
+def _rows(entries: list[FileEntry], parsed: list[tuple]) -> list[tuple]:
+    return [
+        (entry.rel, entry.stamp or "", *record)
+        for entry, record in zip(entries, parsed, strict=True)
+    ]
 
 
 def parse_fingerprint(config: Config) -> str:
