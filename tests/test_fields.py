@@ -108,6 +108,8 @@ def test_obsidian_tasks_lines_read_as_the_tests_state():
                 "📅 2026-02-30",
                 "✅2026-11-02",
                 "[completion:: 2026-11-03]",
+                "[due::2026-11-04]",
+                "done:2026-11-05",
                 "created:2026-01-01",
                 "➕ 2026-01-05",
                 "@Alice",
@@ -133,7 +135,10 @@ def test_the_quick_field_reader_agrees_with_reading_every_field(text):
     reading every field gives (and regex \\s, str.split and str.strip agree on white space)."""
     import re
 
-    from ononotes.fields import FIELD_RES, owner_of
+    from ononotes.fields import FIELD_HINT_RE, FIELD_RES, _first_hint, owner_of
+
+    hint = FIELD_HINT_RE.search(text)
+    assert _first_hint(text) == (hint.start() if hint else None)  # str.find for ASCII text
 
     def field_text(name: str) -> str | None:  # the first form of the field that matches
         match = FIELD_RES[name].search(text)

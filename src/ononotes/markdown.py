@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 from .fields import item_fields
 from .model import Heading, Item, ParsedBody, build_heading, build_item
@@ -134,6 +135,8 @@ def _simple_kind(body: str) -> str | None:
         if char.isdigit():
             return None if ORDERED_RE.match(body) else TEXT
         return None if char.isspace() else TEXT
+    if char in "-*+" and body[1:2] == " " and _plain_text_start(body[2:3]):
+        return ITEM  # "- text": no thematic break or setext underline has such a character
     if char in "-*+_=":
         if THEMATIC_RE.match(body) or SETEXT_RE.match(body):
             return None
@@ -146,6 +149,13 @@ def _simple_kind(body: str) -> str | None:
     if char == "#":
         return HEADING if ATX_RE.match(body) else TEXT
     return None
+
+
+def _plain_text_start(char: str) -> bool:
+    """Whether a line whose text starts with ``char`` is paragraph text whatever follows."""
+    return (
+        bool(char) and char not in BLOCK_START_CHARS and not char.isdigit() and not char.isspace()
+    )
 
 
 BLANK = ("blank", 0, None)
@@ -232,29 +242,36 @@ class _Scanner:
         left it there. Most 1:1 notes are made only of such lines. The state shrinks to a stack
         of the open items' content columns, since every open item shares the last line touched
         (``touch`` touches them all)."""
-        lines = self.lines
         columns: list[int] = []  # content column of each open item, outermost first
         open_nodes: list[int] = []
-        nodes = self.nodes
+        nodes, headings = self.nodes, self.headings
         paragraph = False
+        paragraph_start, paragraph_top_level = self.paragraph_start, self.paragraph_top_level
         touched = -1
-        for index in range(self.first, len(lines)):  # noqa: B007 (the index is returned)
-            found = _simple_line(lines[index])
+        # map and enumerate run in C; _simple_line is cached: a line costs a lookup or two
+        classified = map(_simple_line, islice(self.lines, self.first, None))
+        for index, found in enumerate(classified, self.first):  # noqa: B007 (returned)
             if found is BLANK:
                 paragraph = False
                 continue
             if found is None:
                 break
             kind, indent, detail = found
-            matched = pos = 0
-            for column in columns:
-                if indent < column:
+            if not columns:
+                if indent >= 4:
                     break
-                matched += 1
-                pos = column
-            if indent - pos >= 4:
-                break
-            if matched < len(columns):
+            elif indent >= columns[-1]:  # it continues every open item (columns only grow)
+                if indent - columns[-1] >= 4:
+                    break
+            else:
+                matched = pos = 0
+                for column in columns:
+                    if indent < column:
+                        break
+                    matched += 1
+                    pos = column
+                if indent - pos >= 4:
+                    break
                 if paragraph and kind is TEXT:
                     touched = index  # a lazy continuation line
                     continue
@@ -266,19 +283,20 @@ class _Scanner:
             if kind is TEXT:
                 if not paragraph:
                     paragraph = True
-                    self.paragraph_start, self.paragraph_top_level = index, not columns
+                    paragraph_start, paragraph_top_level = index, not columns
             elif kind is ITEM:
                 nodes.append(_ListNode(index, indent, len(columns), False, detail))
                 open_nodes.append(len(nodes) - 1)
                 columns.append(indent + 2)
                 paragraph = True
-                self.paragraph_start, self.paragraph_top_level = index, False
+                paragraph_start, paragraph_top_level = index, False
             else:
                 paragraph = False
                 if not columns:
-                    self.headings.append(build_heading(index, *detail))
+                    headings.append(build_heading(index, *detail))
         else:
-            index = len(lines)
+            index = len(self.lines)
+        self.paragraph_start, self.paragraph_top_level = paragraph_start, paragraph_top_level
         self.containers = [
             _Container("item", column, node, touched)
             for column, node in zip(columns, open_nodes, strict=True)
@@ -556,33 +574,40 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
     """
     scanner = _Scanner(lines, first)
     scanner.run()
-    nodes, headings = scanner.nodes, tuple(scanner.headings)
+    headings = tuple(scanner.headings)
     items: list[Item] = []
     problems: list[tuple[int, str]] = []
+    list_starts: list[tuple[int, int]] = []
     task_stack: list[tuple[int, int]] = []  # (node end, item index)
-    heading_at = 0
-    section = ""
-    for node in nodes:
-        while heading_at < len(headings) and headings[heading_at].index < node.start:
-            section = headings[heading_at].title
-            heading_at += 1
-        while task_stack and task_stack[-1][0] <= node.start:
+    section, later = "", iter(headings)
+    heading = next(later, None)
+    for node in scanner.nodes:
+        start = node.start
+        while heading is not None and heading.index < start:
+            section = heading.title
+            heading = next(later, None)
+        while task_stack and task_stack[-1][0] <= start:
             task_stack.pop()
-        if node.task is None or node.in_quote:
+        if node.in_quote:
+            continue
+        if node.depth == 0:
+            list_starts.append((start, node.indent))
+        if node.task is None:
             continue
         char, text_col = node.task
-        raw = lines[node.start]
+        raw = lines[start]
         text = raw[column_index(raw, text_col) if "\t" in raw else text_col :].rstrip()
         owner, due, created, done, key, invalid = item_fields(text, me)
         if invalid:
             problems.extend(
-                (node.start + 1, f"{name} date {raw} is not a real day; it is ignored")
+                (start + 1, f"{name} date {raw} is not a real day; it is ignored")
                 for name, raw in invalid
             )
         parent = task_stack[-1][1] if task_stack else None
+        task_stack.append((node.end, len(items)))
         items.append(
             build_item(
-                node.start,
+                start,
                 node.end,
                 node.indent,
                 char,
@@ -596,6 +621,4 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
                 parent,
             )
         )
-        task_stack.append((node.end, len(items) - 1))
-    list_starts = tuple((n.start, n.indent) for n in nodes if n.depth == 0 and not n.in_quote)
-    return ParsedBody(tuple(items), headings, list_starts, tuple(problems))
+    return ParsedBody(tuple(items), headings, tuple(list_starts), tuple(problems))
