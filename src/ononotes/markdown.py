@@ -202,14 +202,11 @@ class _Container:
     empty_start: bool = False  # a list item that began with a blank line
 
 
-@dataclass(slots=True)
-class _ListNode:
-    start: int
-    indent: int
-    depth: int  # number of enclosing list items
-    in_quote: bool
-    task: tuple[str, int] | None  # (status char, column where the text starts)
-    end: int = -1
+# A list item as the scanner finds it: [start, indent, depth (how many list items enclose it),
+# in a block quote, task ((status char, column where the text starts) or None), end (one past
+# its last line; -1 while open)]. A list, not an object: a note has dozens, and building an
+# object costs five times more.
+START, INDENT, DEPTH, IN_QUOTE, TASK, END = range(6)
 
 
 @dataclass
@@ -217,7 +214,7 @@ class _Scanner:
     lines: Sequence[str]
     first: int
     containers: list[_Container] = field(default_factory=list)
-    nodes: list[_ListNode] = field(default_factory=list)
+    nodes: list[list] = field(default_factory=list)  # see START ... END
     headings: list[Heading] = field(default_factory=list)
     leaf: str | None = None  # "paragraph", "fence", "html", "code"
     fence: tuple[str, int, int] = ("", 0, 0)  # char, length, indent
@@ -278,14 +275,14 @@ class _Scanner:
                 paragraph = False
                 while len(columns) > matched:
                     columns.pop()
-                    nodes[open_nodes.pop()].end = touched + 1
+                    nodes[open_nodes.pop()][END] = touched + 1
             touched = index
             if kind is TEXT:
                 if not paragraph:
                     paragraph = True
                     paragraph_start, paragraph_top_level = index, not columns
             elif kind is ITEM:
-                nodes.append(_ListNode(index, indent, len(columns), False, detail))
+                nodes.append([index, indent, len(columns), False, detail, -1])
                 open_nodes.append(len(nodes) - 1)
                 columns.append(indent + 2)
                 paragraph = True
@@ -338,7 +335,7 @@ class _Scanner:
             container = self.containers.pop()
             if container.kind == "item" and container.node is not None:
                 node = self.nodes[container.node]
-                node.end = max(container.last_line, node.start) + 1
+                node[END] = max(container.last_line, node[START]) + 1
         if self.leaf in ("fence", "html", "code") or keep < len(self.containers):
             self.leaf = None
 
@@ -560,7 +557,7 @@ class _Scanner:
             match = TASK_RE.match(text, content_col)
             if match:
                 task = (match.group(1), match.end())
-        self.nodes.append(_ListNode(index, first, depth, in_quote, task))
+        self.nodes.append([index, first, depth, in_quote, task, -1])
         self.containers.append(_Container("item", content_col, len(self.nodes) - 1))
         self.leaf = None
         self.touch(index)
@@ -581,20 +578,19 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
     task_stack: list[tuple[int, int]] = []  # (node end, item index)
     section, later = "", iter(headings)
     heading = next(later, None)
-    for node in scanner.nodes:
-        start = node.start
+    for start, indent, depth, in_quote, task, end in scanner.nodes:
         while heading is not None and heading.index < start:
             section = heading.title
             heading = next(later, None)
         while task_stack and task_stack[-1][0] <= start:
             task_stack.pop()
-        if node.in_quote:
+        if in_quote:
             continue
-        if node.depth == 0:
-            list_starts.append((start, node.indent))
-        if node.task is None:
+        if depth == 0:
+            list_starts.append((start, indent))
+        if task is None:
             continue
-        char, text_col = node.task
+        char, text_col = task
         raw = lines[start]
         text = raw[column_index(raw, text_col) if "\t" in raw else text_col :].rstrip()
         owner, due, created, done, key, invalid = item_fields(text, me)
@@ -604,21 +600,10 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
                 for name, raw in invalid
             )
         parent = task_stack[-1][1] if task_stack else None
-        task_stack.append((node.end, len(items)))
+        task_stack.append((end, len(items)))
         items.append(
             build_item(
-                start,
-                node.end,
-                node.indent,
-                char,
-                text,
-                owner,
-                due,
-                created,
-                done,
-                key,
-                section,
-                parent,
+                start, end, indent, char, text, owner, due, created, done, key, section, parent
             )
         )
     return ParsedBody(tuple(items), headings, tuple(list_starts), tuple(problems))

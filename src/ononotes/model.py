@@ -60,13 +60,12 @@ class CachedRecord:
         return (rebuild, (type(self), *(getattr(self, name) for name in self.__slots__)))
 
 
+STATE_OF_CHAR = {"x": DONE, "X": DONE, "-": CANCELLED}  # any other character: open
+
+
 def state_of(status_char: str) -> str:
     """The state an item's checkbox character means (SPEC §3)."""
-    if status_char in "xX":
-        return DONE
-    if status_char == "-":
-        return CANCELLED
-    return OPEN
+    return STATE_OF_CHAR.get(status_char, OPEN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,14 @@ from .model import (
     HELD,
     OPEN,
     PLANNED,
+    STATE_OF_CHAR,
     CachedRecord,
     Config,
     Item,
     Note,
     Problem,
     Profile,
+    slot_builder,
 )
 
 if TYPE_CHECKING:
@@ -338,6 +340,9 @@ class ActionItem(CachedRecord):
     age_days: int | None = None  # as-of minus created, for open items
 
 
+build_action_item = slot_builder(ActionItem, "build_action_item")
+
+
 @dataclass(frozen=True, slots=True)
 class FollowThrough:
     """The counters of SPEC §5 for one person, one owner or the team."""
@@ -374,7 +379,8 @@ class _Chain:
 
     person: str
     key: str
-    item: Item
+    item: Item  # its latest appearance
+    item_state: str  # what that appearance's checkbox says: open, done or cancelled
     note: Note
     first_note: Note
     state: str
@@ -383,26 +389,26 @@ class _Chain:
     times_carried: int = 0
 
     @classmethod
-    def start(cls, person: str, note: Note, item: Item) -> _Chain:
-        chain = cls(person, item.key, item, note, note, item.state, created_field=item.created)
-        if item.state == DONE:
+    def start(cls, person: str, note: Note, item: Item, state: str) -> _Chain:
+        chain = cls(person, item.key, item, state, note, note, state, created_field=item.created)
+        if state == DONE:
             chain.closed = item.done or note.date
-        elif item.state == CANCELLED:
+        elif state == CANCELLED:
             chain.closed = note.date
         return chain
 
-    def see(self, note: Note, item: Item) -> None:
+    def see(self, note: Note, item: Item, state: str) -> None:
         """The next appearance, in the note right after the last one."""
         if self.state == OPEN:
-            if item.state == OPEN:
+            if state == OPEN:
                 self.times_carried += 1
-            elif item.state == DONE:
+            elif state == DONE:
                 self.state, self.closed = DONE, item.done or note.date
             else:
                 self.state, self.closed = CANCELLED, note.date
         if self.created_field is None:
             self.created_field = item.created
-        self.item, self.note = item, note
+        self.item, self.item_state, self.note = item, state, note
 
     def drop(self, note: Note) -> None:
         self.state, self.closed = DROPPED, note.date
@@ -412,35 +418,42 @@ class _Chain:
         return self.created_field or self.first_note.date
 
     def finish(self, as_of: dt.date) -> ActionItem:
-        created = self.created
-        is_open = self.state == OPEN
-        due = self.item.due
-        return ActionItem(
-            person=self.person,
-            key=self.key,
-            text=self.item.text,
-            owner=self.item.owner,
-            state=self.state,
-            created=created,
-            closed=self.closed,
-            due=due,
-            times_carried=self.times_carried,
-            stale=is_open and self.times_carried >= STALE_AFTER,
-            overdue=is_open and due is not None and due < as_of,
-            source=f"{self.note.path}:{self.item.line}",
-            first_note=self.first_note.path,
-            days_to_close=(self.closed - created).days if self.state == DONE else None,
-            age_days=(as_of - created).days if is_open else None,
+        created, state, closed = self.created, self.state, self.closed
+        is_open = state == OPEN
+        item = self.item
+        due = item.due
+        return build_action_item(  # ActionItem(...), field by field: see model.slot_builder
+            self.person,
+            self.key,
+            item.text,
+            item.owner,
+            state,
+            created,
+            closed,
+            due,
+            self.times_carried,
+            is_open and self.times_carried >= STALE_AFTER,
+            is_open and due is not None and due < as_of,
+            f"{self.note.path}:{item.line}",
+            self.first_note.path,
+            (closed - created).days if state == DONE else None,
+            (as_of - created).days if is_open else None,
         )
 
 
 def once_per_key(items: Iterable[Item]) -> dict[str, Item]:
     """Within one note a key counts once: done over cancelled over open (the first of each)."""
-    chosen: dict[str, Item] = {}
+    return {key: item for key, (item, _) in _once_per_key(items).items()}
+
+
+def _once_per_key(items: Iterable[Item]) -> dict[str, tuple[Item, str]]:
+    """``once_per_key``, each item with its state."""
+    chosen: dict[str, tuple[Item, str]] = {}
     for item in items:
+        state = STATE_OF_CHAR.get(item.status_char, OPEN)
         kept = chosen.get(item.key)
-        if kept is None or _STATE_RANK[item.state] > _STATE_RANK[kept.state]:
-            chosen[item.key] = item
+        if kept is None or _STATE_RANK[state] > _STATE_RANK[kept[1]]:
+            chosen[item.key] = (item, state)
     return chosen
 
 
@@ -458,18 +471,18 @@ def follow_items(
         if note.date > as_of:
             break
         current: dict[str, _Chain] = {}
-        for key, item in once_per_key(note.items).items():
+        for key, (item, state) in _once_per_key(note.items).items():
             chain = previous.get(key)
-            before = chain.item.state if chain is not None else None
-            continues = before == OPEN or (before in _CLOSED and item.state in _CLOSED)
-            if chain is not None and continues:
-                chain.see(note, item)
+            if chain is not None and (
+                chain.item_state == OPEN or (chain.item_state in _CLOSED and state in _CLOSED)
+            ):
+                chain.see(note, item, state)
             else:
-                chain = _Chain.start(person, note, item)
+                chain = _Chain.start(person, note, item, state)
                 chains.append(chain)
             current[key] = chain
         for key, chain in previous.items():
-            if key not in current and chain.item.state == OPEN:
+            if chain.item_state == OPEN and key not in current:
                 chain.drop(note)
         previous = current
     if created_in is not None:
