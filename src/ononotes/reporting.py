@@ -20,7 +20,7 @@ from .checks import check_date, check_slug
 from .errors import UsageError
 from .model import UNASSIGNED, Config, Note, Problem, Profile
 from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
-from .vault import Vault, load_config, load_vault, write_atomically
+from .vault import Vault, gc_paused, load_config, load_vault, write_atomically
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -218,6 +218,7 @@ class PersonResults:
         return computed
 
 
+@gc_paused()  # tens of thousands of rows and results, and no reference cycle among them
 def cached_reports(
     root: Path,
     window: Window,

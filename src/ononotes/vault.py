@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import forking
 from .errors import NoteError, UsageError
@@ -234,9 +235,9 @@ def read_file(root: Path, path: Path | str, config: Config, rel: str | None = No
     return ("note" if note else None), note, problems
 
 
-@dataclass(frozen=True, slots=True)
-class FileEntry:
-    """A candidate note on disk and its stamp text (None when it cannot even be stat'ed)."""
+class FileEntry(NamedTuple):
+    """A candidate note on disk and its stamp text (None when it cannot even be stat'ed). A
+    named tuple: a cold run makes one per file, and a tuple is made four times faster."""
 
     path: str
     rel: str
@@ -264,12 +265,14 @@ class FolderScan:
         scan.rels, scan._digest = None, digest
         return scan
 
-    def entries(self, root: Path) -> list[tuple[str, str, str | None]]:
-        """(path, path relative to the vault, stamp text or None when the stat failed)."""
+    def entries(self, root: Path) -> list[FileEntry]:
+        """Each file's path, its path relative to the vault, and its stamp text (None when
+        the stat failed)."""
         base = f"{root}{os.sep}"
         numbers = self.numbers
+        entry = FileEntry
         return [
-            (
+            entry(
                 base + rel,
                 rel,
                 None
@@ -646,11 +649,7 @@ class VaultIndex:
             self.by_folder[folder] = rows
             self.known.update(rows)
         self._rescan({f for f in missing if self.scanned[f].rels is None})
-        entries = [
-            FileEntry(*entry)
-            for folder in missing
-            for entry in self.scanned[folder].entries(self.root)
-        ]
+        entries = [entry for folder in missing for entry in self.scanned[folder].entries(self.root)]
         parsed, _ = parse_files(self.root, self.config, entries)
         for folder in missing:
             self.by_folder[folder] = {}
@@ -755,12 +754,16 @@ def index_vault(
     stale: list[FileEntry] = []
     for folder in changed:
         current = by_folder[folder] = {}
-        for path, rel, stamp in scans[folder].entries(root):
-            row = known.get(rel)
-            if stamp is not None and row is not None and row[0] == stamp:
-                rows[rel] = current[rel] = row
+        entries = scans[folder].entries(root)
+        if not known:  # a cold run: nothing to compare
+            stale += entries
+            continue
+        for entry in entries:
+            row = known.get(entry.rel)
+            if entry.stamp is not None and row is not None and row[0] == entry.stamp:
+                rows[entry.rel] = current[entry.rel] = row
             else:
-                stale.append(FileEntry(path, rel, stamp))
+                stale.append(entry)
     report = progress(len(stale)) if progress is not None and stale else None
     parsed, summaries = parse_files(root, config, stale, report, summarize)
     fresh = {}
