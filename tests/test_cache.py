@@ -595,12 +595,15 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
         (["--vault", "{vault}", "--vault", "{elsewhere}", "new", "x"], True),  # the first
         (["new", "--help"], False),
         (["--help"], False),
-        (["report"], False),
+        (["report"], True),
+        (["--vault", "{vault}", "report", "actions", "--format", "csv"], True),
+        (["report", "-h"], False),
+        (["person", "list"], False),
         (["--version", "new"], False),
         ([], False),
     ],
 )
-def test_the_entry_point_starts_a_scan_for_ono_new_alone(
+def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     generated, monkeypatch, tmp_path, args, scans
 ):
     """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan."""
@@ -627,9 +630,17 @@ def index_vault_scans(vault: Path) -> dict:
     return scan_folders(vault, load_config(vault))
 
 
-def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, tmp_path, capsys):
+@pytest.mark.parametrize(
+    "command",
+    [("new", "person-001", "--dry-run"), ("report", "actions", "--format", "csv")],
+    ids=["new", "report"],
+)
+def test_the_command_takes_the_scan_the_entry_point_started(
+    generated, monkeypatch, tmp_path, capsys, command
+):
     """Through ``launch.main`` as the ``ono`` script runs it: the early scan is taken when it
-    is of the vault the command resolves, and the note is the one ``ono new`` makes without."""
+    is of the vault the command resolves, and the output is the one it gives without (for
+    the report: cold with the early scan, then warm without it)."""
     import shutil
     import sys
 
@@ -665,8 +676,8 @@ def test_ono_new_takes_the_scan_the_entry_point_started(generated, monkeypatch, 
         assert exited.value.code == 0
         return capsys.readouterr().out
 
-    command = ("new", "person-001", "--dry-run")
     first = ono("--vault", str(vault), *command)
+    assert "person-001" in first
     assert len(started) == 1 and taken == started  # the entry point's scan, not another
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
     assert ono("--vault", str(vault), *command) == first

@@ -335,18 +335,26 @@ def check(settings: Settings) -> None:
 @click.pass_obj
 def report(settings: Settings, which: str | None, output: str | None, **options) -> None:
     """Cadence and follow-through reports; both when neither is named. Several --vault roll up."""
-    from .reporting import run_report
+    roots = settings.roots()
+    # one vault: its stats on the other core while the reports import
+    ahead = settings.scan_of(roots[0]) if len(roots) == 1 else None
+    try:
+        from .reporting import run_report
 
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    result = run_report(
-        settings.roots(),
-        which,
-        _today(),
-        output=output,
-        color=color,
-        progress=sys.stderr.isatty(),
-        **options,
-    )
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        result = run_report(
+            roots,
+            which,
+            _today(),
+            output=output,
+            color=color,
+            progress=sys.stderr.isatty(),
+            ahead=ahead,
+            **options,
+        )
+    finally:
+        if ahead is not None:
+            ahead.close()
     _warn(result.problems)
     if result.path is not None:
         click.echo(f"wrote {result.path}", err=True)

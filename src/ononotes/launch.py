@@ -1,7 +1,8 @@
 """The ``ono`` entry point. Before click and the commands are imported, a glance at the
-arguments says whether this is ``ono new``; if it is, the vault's scan starts at once in a
-forked child (see ``vault.scan_ahead``). The stats of a 20,000-note vault then run on the other
-core while this process imports click, the parser and Jinja2, which take about as long.
+arguments says whether this is ``ono new`` or ``ono report``; if it is, the vault's scan starts
+at once in a forked child (see ``vault.scan_ahead``). The stats of a 20,000-note vault then run
+on the other core while this process imports click, the parser and Jinja2 (or the reports),
+which take about as long.
 
 The glance only guesses: the scan is used only if it is of the vault the command resolves."""
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+
+SCANNING = ("new", "report")  # the commands that read the vault's index first
 
 
 def main() -> None:
@@ -23,11 +26,11 @@ def main() -> None:
 
 
 def _scan_for(args: list[str]):
-    """A scan of the vault ``ono new`` will use (a ``forking.Forked`` keyed by the ``--vault``
-    it was started for), when ``args`` are plainly that command; None for anything else (help,
-    version, other commands, options it does not know). The child is forked at once: it
-    imports the vault module and finds the vault itself, so this process pays for the fork
-    alone before it goes on importing."""
+    """A scan of the vault ``ono new`` or ``ono report`` will use (a ``forking.Forked`` keyed
+    by the ``--vault`` it was started for), when ``args`` are plainly one of those commands;
+    None for anything else (help, version, other commands, options it does not know). The
+    child is forked at once: it imports the vault module and finds the vault itself, so this
+    process pays for the fork alone before it goes on importing."""
     vault = None
     rest = list(args)
     while rest and rest[0].startswith("-"):
@@ -39,7 +42,7 @@ def _scan_for(args: list[str]):
         else:
             return None
         vault = vault or given  # the first, as the command takes it
-    if not rest or rest[0] != "new" or "--help" in rest or "-h" in rest:
+    if not rest or rest[0] not in SCANNING or "--help" in rest or "-h" in rest:
         return None
     from .forking import Forked
 
