@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from .fields import item_fields
-from .model import Heading, Item, ParsedBody, build_heading, build_item
+from .model import Heading, Item, ParsedBody, build_heading, build_item, build_parsed_body
 
 TASK_RE = re.compile(r"\[(.)\][ \t\f\v]+(?=\S)")
 BULLET_RE = re.compile(r"[-+*](?=[ \t]|$)")
@@ -606,4 +606,4 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
                 start, end, indent, char, text, owner, due, created, done, key, section, parent
             )
         )
-    return ParsedBody(tuple(items), headings, tuple(list_starts), tuple(problems))
+    return build_parsed_body(tuple(items), headings, tuple(list_starts), tuple(problems))

@@ -23,17 +23,19 @@ UNASSIGNED = "unassigned"
 
 
 def slot_builder(cls, name: str):
-    """A function building ``cls`` (a frozen slots dataclass) from every field, positionally,
-    by setting its slots directly: a frozen __init__ goes through object.__setattr__ for each
-    field, three times slower, and the parser and the parse cache build hundreds of thousands
-    of these. No defaults and no checks: for those hot loops only. ``name`` is the module
-    global it is stored in, so that pickle can find it."""
+    """A function building ``cls`` (a frozen slots dataclass) from every field, positionally:
+    it fills an instance of a plain twin class with the same slots, where each store is one
+    fast bytecode, then makes it a ``cls`` by assigning ``__class__`` (allowed between classes
+    of the same layout). A frozen __init__ goes through object.__setattr__ for each field,
+    three times slower, and the parser and the parse cache build hundreds of thousands of
+    these. No defaults and no checks: for those hot loops only. ``name`` is the module global
+    it is stored in, so that pickle can find it."""
     names = [item.name for item in dataclasses.fields(cls)]
-    namespace = {f"_set_{field}": getattr(cls, field).__set__ for field in names}
-    namespace.update(_new=object.__new__, _cls=cls, __name__=cls.__module__)
-    lines = [f"def {name}({', '.join(names)}):", "    self = _new(_cls)"]
-    lines += [f"    _set_{field}(self, {field})" for field in names]
-    lines.append("    return self")
+    twin = type(f"_Unfrozen{cls.__name__}", cls.__bases__, {"__slots__": cls.__slots__})
+    namespace = {"_twin": twin, "_cls": cls, "__name__": cls.__module__}
+    lines = [f"def {name}({', '.join(names)}):", "    self = _twin()"]
+    lines += [f"    self.{field} = {field}" for field in names]
+    lines += ["    self.__class__ = _cls", "    return self"]
     exec("\n".join(lines), namespace)  # as dataclasses itself writes __init__
     return namespace[name]
 
@@ -165,6 +167,9 @@ class ParsedBody:
     headings: tuple[Heading, ...]
     list_starts: tuple[tuple[int, int], ...]  # (line index, indent) of every top-level list item
     problems: tuple[tuple[int, str], ...] = ()  # (1-based line, message)
+
+
+build_parsed_body = slot_builder(ParsedBody, "build_parsed_body")
 
 
 @dataclass(frozen=True, slots=True)

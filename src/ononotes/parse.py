@@ -8,13 +8,14 @@ goes through the block scanner in ``markdown.py``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from .fields import is_slug, parse_iso_date
 from .markdown import scan
-from .model import Note, Problem, Profile, build_note
+from .model import Note, Problem, Profile, build_note, slot_builder
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 10_000
@@ -45,6 +46,9 @@ class Document:
     meta: dict[str, Any] | None  # None: the file has no front matter
     body_start: int
     meta_lines: tuple[str, ...] = ()
+
+
+build_document = slot_builder(Document, "build_document")
 
 
 def decode(data: bytes) -> str:
@@ -187,28 +191,34 @@ def simple_front_matter(lines: list[str] | tuple[str, ...]) -> dict[str, Any] | 
     """The front matter as YAML would read it, when every line is a simple entry; else None."""
     meta: dict[str, Any] = {}
     for line in lines:
-        match = SIMPLE_ENTRY_RE.fullmatch(line)
-        if match is None:
-            if line.strip(" "):
-                return None
-            continue
-        key, date, number, ratio, word = match.groups()
-        if key in YAML_WORDS:
+        entry = _simple_entry(line)
+        if entry is None:
             return None
-        if word is not None:
-            if word in YAML_WORDS:
-                return None
-            meta[key] = word
-        elif date is not None:
-            try:
-                meta[key] = dt.date.fromisoformat(date)
-            except ValueError:  # no real day: kept as text, as the YAML loader does
-                meta[key] = date
-        elif number is not None:
-            meta[key] = int(number)
-        else:
-            meta[key] = ratio  # 1:1, which YAML 1.1 would read as the base-60 number 61
+        if entry:
+            meta[entry[0]] = entry[1]
     return meta
+
+
+@functools.lru_cache(maxsize=4096)  # the same lines recur note after note: person, type, dates
+def _simple_entry(line: str) -> tuple[str, Any] | tuple[()] | None:
+    """(key, value) of a simple front-matter line, as YAML reads it; () for a blank line; None
+    for any other line. The values are immutable, so the cache may share them."""
+    match = SIMPLE_ENTRY_RE.fullmatch(line)
+    if match is None:
+        return None if line.strip(" ") else ()
+    key, date, number, ratio, word = match.groups()
+    if key in YAML_WORDS:
+        return None
+    if word is not None:
+        return None if word in YAML_WORDS else (key, word)
+    if date is not None:
+        try:
+            return key, dt.date.fromisoformat(date)
+        except ValueError:  # no real day: kept as text, as the YAML loader does
+            return key, date
+    if number is not None:
+        return key, int(number)
+    return key, ratio  # 1:1, which YAML 1.1 would read as the base-60 number 61 (None: no value)
 
 
 def read_document(data: bytes | str) -> Document:
@@ -225,7 +235,12 @@ def read_document(data: bytes | str) -> Document:
     boundary = FM_BOUNDARY
     if not lines or not boundary.match(lines[0]):
         return Document(tuple(lines), None, 0)
-    closing = next((i for i in range(1, len(lines)) if boundary.match(lines[i])), None)
+    for closing in range(1, len(lines)):  # noqa: B007 (used after the loop)
+        line = lines[closing]
+        if line[:3] == "---" and boundary.match(line):  # the test first: most lines fail it
+            break
+    else:
+        closing = None
     if closing is None:
         raise FileProblem("front matter is not closed (no second '---' line)", 1)
     body_start = closing + 1
@@ -239,7 +254,7 @@ def read_document(data: bytes | str) -> Document:
             f"front matter must be a mapping of keys to values, not a {type(meta).__name__}", 2
         )
     meta_lines = tuple(lines[1:closing])
-    return Document(tuple(lines), meta, body_start, meta_lines)
+    return build_document(tuple(lines), meta, body_start, meta_lines)
 
 
 def key_line(document: Document, key: str) -> int:

@@ -565,8 +565,8 @@ def parse_files(
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # small chunks, so that both workers finish at about the same time
-    chunks = _by_top_folder(entries, max(50, len(entries) // (workers * 16)))
+    # small chunks, so that the workers finish at about the same time
+    chunks = _by_top_folder(entries, max(50, len(entries) // (workers * 32)))
     jobs = [
         (root, config, [(e.path, e.rel) for e in chunk], None, summarize, summarize is None)
         for chunk in chunks
@@ -733,6 +733,8 @@ def index_vault(
     config = config or load_config(root)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
     saved = cache.folders() if cache is not None else {}
+    if not saved:  # a cold run parses every file: import the parser while the scan runs
+        _parsers()
     told = ahead.result() if ahead is not None else None
     scans = _scans_received(told) if isinstance(told, dict) else scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
