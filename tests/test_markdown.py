@@ -246,6 +246,24 @@ def assert_fast_path_agrees(lines: list[str]) -> bool:
     return _Scanner(lines, 0).scan_simple_lines() == len(lines)
 
 
+def test_the_fast_path_takes_over_again_after_a_top_level_code_block(monkeypatch):
+    from ononotes.markdown import _Scanner
+
+    lines = ["## Notes", "- [ ] a", "", "```sql", "- [ ] not an item", "```", "", "## Action items"]
+    lines += ["- [ ] b", "  - [x] c", "text"]
+    assert scanned(lines, True) == scanned(lines, False)
+    general = []
+    real = _Scanner.scan_line
+
+    def spied(self, index, text):
+        general.append(index)
+        return real(self, index, text)
+
+    monkeypatch.setattr(_Scanner, "scan_line", spied)
+    _Scanner(lines, 0).run()
+    assert general == [3, 4, 5]  # the fence alone: nothing is open after it
+
+
 def test_the_fast_path_gives_the_general_answer_on_every_corpus_example():
     compared = 0
     for name, example in corpus_examples():

@@ -225,15 +225,23 @@ class _Scanner:
     simple: bool = True  # take the fast path for common lines (tests turn it off to compare)
 
     def run(self) -> None:
-        start = self.scan_simple_lines() if self.simple else self.first
-        for index in range(start, len(self.lines)):
-            self.scan_line(index, self.lines[index].expandtabs(4))
+        lines, index = self.lines, self.first
+        while index < len(lines):
+            # the fast path, from the start and again whenever nothing is open (after a
+            # top-level code block, say): there it starts as it would on a new document
+            if self.simple and not self.containers and self.leaf is None:
+                index = self.scan_simple_lines(index)
+                if index == len(lines):
+                    break
+            self.scan_line(index, lines[index].expandtabs(4))
+            index += 1
         self.close_containers(0)
 
     # -- the fast path --------------------------------------------------------------------------
 
-    def scan_simple_lines(self) -> int:
-        """Scan lines from ``first`` for as long as each is blank or of a simple kind (see
+    def scan_simple_lines(self, first: int | None = None) -> int:
+        """Scan lines from ``first`` (the scanner's own first line by default), with nothing
+        open, for as long as each is blank or of a simple kind (see
         ``_simple_kind``) indented no more than three spaces past its list item; return the
         index of the first other line, with the scanner's state as ``scan_line`` would have
         left it there. Most 1:1 notes are made only of such lines. The state shrinks to a stack
@@ -246,8 +254,9 @@ class _Scanner:
         paragraph_start, paragraph_top_level = self.paragraph_start, self.paragraph_top_level
         touched = -1
         # map and enumerate run in C; _simple_line is cached: a line costs a lookup or two
-        classified = map(_simple_line, islice(self.lines, self.first, None))
-        for index, found in enumerate(classified, self.first):  # noqa: B007 (returned)
+        first = self.first if first is None else first
+        classified = map(_simple_line, islice(self.lines, first, None))
+        for index, found in enumerate(classified, first):  # noqa: B007 (returned)
             if found is BLANK:
                 paragraph = False
                 continue
