@@ -221,14 +221,15 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
     )
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(
-        ononotes.vault,
-        "_by_top_folder",
-        lambda entries, size: [
-            [e for e in entries if not e.rel.startswith(("person-002/", "person-003/"))],
-            [e for e in entries if e.rel.startswith(("person-002/", "person-003/"))],
-        ],
-    )
+
+    def two_chunks(groups, sizes, size):  # files (or folders, on a cold run) in two chunks
+        items = [item for group in groups for item in group]
+        theirs = [
+            i for i in items if getattr(i, "rel", i[0]).startswith(("person-002", "person-003"))
+        ]
+        return [[i for i in items if i not in theirs], theirs]
+
+    monkeypatch.setattr(ononotes.vault, "_pack", two_chunks)
     config = load_config(vault)
     window = make_window(dt.date(2025, 4, 1), None, None, None)
     compute = PersonResults(("actions",), config, window, frozenset())
@@ -414,6 +415,59 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
     monkeypatch.setattr(ononotes.vault, "_scan_tops", failing_in_the_child)
     assert scan_as_plain_data(scan_folders(vault, config, current)) == serial
     assert len(forks) == 3
+
+
+def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_process_does(
+    generated, monkeypatch, tmp_path
+):
+    """On a cold run of a big vault each worker stats the folders it parses: the scans, rows
+    and summaries put together are the serial ones, stat failures, nested folders, skipped
+    folders and the vault's own notes included."""
+    import datetime as dt
+    import shutil
+
+    import ononotes.vault
+    from ononotes.reporting import PersonResults, make_window
+    from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    (vault / "person-002" / "2024").mkdir()
+    (vault / "person-002" / "2024" / "old.md").write_text("---\ndate: 2024-01-01\n---\n- [ ] a\n")
+    (vault / "top.md").write_text("---\ndate: 2025-01-01\nperson: person-001\n---\n")
+    (vault / "person-004" / "gone.md").symlink_to(vault / "nowhere.md")  # its stat fails
+    (vault / "templates").mkdir()
+    (vault / "templates" / "x.md").write_text("---\ndate: 2025-01-01\n---\nnot a note\n")
+    config = load_config(vault)
+    window = make_window(dt.date(2025, 4, 1), None, None, None)
+    compute = PersonResults(("actions",), config, window, frozenset())
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
+    serial_scans = scan_as_plain_data(index_vault_scans(vault))
+    entries = [entry for scan in index_vault_scans(vault).values() for entry in scan.entries(vault)]
+    serial_rows, serial_summaries = parse_files(vault, config, entries, summarize=compute)
+    assert _scan_and_parse(vault, config, summarize=compute) is None  # too small for workers
+
+    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    told = []
+    scans, rows, summaries = _scan_and_parse(vault, config, lambda n: told.append, compute)
+    assert scan_as_plain_data(scans) == serial_scans and list(scans) == list(serial_scans)
+    # the serial parse sends back every note; workers only those with problems
+    assert sorted(row[:4] for row in rows) == sorted(row[:4] for row in serial_rows)
+    sent = {row[0]: row[4] for row in serial_rows}
+    assert all(payload == sent[rel] for rel, *_, payload in rows if payload is not None)
+    assert any(payload is not None for *_, payload in rows)  # the failed stat, say
+    # a person whose files two workers read has no summary (the report works it out again)
+    assert summaries.keys() == serial_summaries.keys()
+    assert all(summaries[p] in (None, serial_summaries[p]) for p in summaries)
+    assert summaries["person-000"] is not None  # all in one folder
+    assert told  # the progress bar was told the count
+
+    cold = index_vault(vault, config, summarize=compute)  # takes this path: nothing is saved
+    assert dict(cold.rows) == {rel: (stamp, kind, person) for rel, stamp, kind, person, _ in rows}
+    cold.cache.close()
+    warm = index_vault(vault, config, summarize=compute)
+    assert dict(warm.rows) == dict(cold.rows) and warm.digest == cold.digest
+    warm.cache.close()
 
 
 def test_split_scans_give_the_same_answers_with_damaged_index_blobs(
@@ -606,7 +660,8 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
 def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     generated, monkeypatch, tmp_path, args, scans
 ):
-    """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan."""
+    """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan: none
+    on a cold run (the workers stat as they parse), each folder's digest once one is saved."""
     import ononotes.forking
     from ononotes.launch import _scan_for
     from ononotes.vault import _scans_received
@@ -616,12 +671,17 @@ def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     named = any("{vault}" in arg for arg in args)
     monkeypatch.setenv("ONO_VAULT", str(elsewhere if named else generated))
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    started = _scan_for([arg.format(vault=generated, elsewhere=elsewhere) for arg in args])
+    argv = [arg.format(vault=generated, elsewhere=elsewhere) for arg in args]
+    started = _scan_for(argv)
     assert (started is not None) == scans
     if started is not None:
-        assert started.key == str(generated)
-        found = scan_as_plain_data(_scans_received(started.result()))
-        assert found == scan_as_plain_data(index_vault_scans(generated))  # no cache: in full
+        assert started.key == str(generated) and started.result() is None  # no cache yet
+        index_rows(generated)  # a cache, with each folder's digest
+        found = _scans_received(_scan_for(argv).result())
+        expected = index_vault_scans(generated)
+        assert {f: s.digest() for f, s in found.items()} == {
+            f: s.digest() for f, s in expected.items()
+        }
 
 
 def index_vault_scans(vault: Path) -> dict:
@@ -639,8 +699,7 @@ def test_the_command_takes_the_scan_the_entry_point_started(
     generated, monkeypatch, tmp_path, capsys, command
 ):
     """Through ``launch.main`` as the ``ono`` script runs it: the early scan is taken when it
-    is of the vault the command resolves, and the output is the one it gives without (for
-    the report: cold with the early scan, then warm without it)."""
+    is of the vault the command resolves, and the output is the one it gives without."""
     import shutil
     import sys
 
@@ -654,6 +713,7 @@ def test_the_command_takes_the_scan_the_entry_point_started(
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ONO_TODAY", "2025-04-01")
+    index_rows(vault)  # saved digests: on a cold run the child scans nothing
     real_start, real_result = Forked.start.__func__, Forked.result
     started, taken = [], []
 
@@ -695,6 +755,7 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ONO_VAULT", raising=False)
+    index_rows(generated)  # saved digests, so that the child scans
     started = _scan_for(["--vault", str(tmp_path), "new", "x"])
     assert started.key == str(tmp_path)
     wrong_child = started.child
@@ -704,8 +765,9 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
     from ononotes.vault import _scans_received
 
     assert ahead.key == str(generated)
-    found = scan_as_plain_data(_scans_received(ahead.result()))
-    assert found == scan_as_plain_data(index_vault_scans(generated))
+    found = _scans_received(ahead.result())
+    expected = index_vault_scans(generated)
+    assert {f: s.digest() for f, s in found.items()} == {f: s.digest() for f, s in expected.items()}
 
 
 def test_a_command_that_fails_before_taking_its_early_scan_reaps_it(monkeypatch, tmp_path):

@@ -313,10 +313,8 @@ def scan_folders(root: Path, config: Config, saved: dict | None = None) -> dict[
     ``saved``: what the cache holds of each folder (``SavedFolder``). When it counts many files,
     a second process stats half the folders: the stats are most of a warm run, and the
     kernel's time, not Python's."""
-    skip = {config.templates_dir, config.private_dir, CACHE_DIR}
     saved = saved or {}
-    top = FolderScan()
-    folders = [(name, path) for name, path in _scan_into(top, "", str(root)) if name not in skip]
+    top, folders = _top_level(root, config)
     scans = None
     expected = sum(folder.files for folder in saved.values())
     if expected >= SPLIT_SCAN_FROM and len(folders) > 1 and forking.may_fork():
@@ -326,6 +324,15 @@ def scan_folders(root: Path, config: Config, saved: dict | None = None) -> dict[
     if top.rels:
         scans[""] = top
     return scans
+
+
+def _top_level(root: Path, config: Config) -> tuple[FolderScan, list[tuple[str, str]]]:
+    """The notes at the vault's top level, stat'ed, and its folders that may hold notes, as
+    (name, path): not hidden, not the templates, not the private notes."""
+    skip = {config.templates_dir, config.private_dir, CACHE_DIR}
+    top = FolderScan()
+    folders = [(name, path) for name, path in _scan_into(top, "", str(root)) if name not in skip]
+    return top, folders
 
 
 def _scan_tops(folders: list[tuple[str, str]]) -> dict[str, FolderScan]:
@@ -395,14 +402,17 @@ def scan_ahead(explicit: str | None) -> forking.Forked | None:
     return forking.Forked.start(explicit, lambda: scan_message(explicit))
 
 
-def scan_message(explicit: str | None) -> dict:
+def scan_message(explicit: str | None) -> dict | None:
     """What a scan ahead sends back (see ``_scans_to_send``), worked out in the child: it
-    finds the vault, reads its config and the saved folder digests, and scans."""
+    finds the vault, reads its config and the saved folder digests, and scans. None when no
+    digest is saved: the parent then scans for itself, in a big vault as its workers parse."""
     from .cache import saved_digests
 
     root = find_vault(explicit)
     config = load_config(root)
     saved = saved_digests(root, parse_fingerprint(config))
+    if not saved:
+        return None  # a cold run: the parent's workers stat as they parse (_scan_and_parse)
     return _scans_to_send(scan_folders(root, config), saved)
 
 
@@ -538,11 +548,21 @@ def _by_top_folder(entries: list[FileEntry], size: int) -> list[list[FileEntry]]
     folders: dict[str, list[FileEntry]] = {}
     for entry in entries:
         folders.setdefault(top_folder(entry.rel), []).append(entry)
-    chunks: list[list[FileEntry]] = [[]]
-    for group in folders.values():
-        if chunks[-1] and len(chunks[-1]) + len(group) > size:
+    groups = list(folders.values())
+    return _pack(groups, [len(group) for group in groups], size)
+
+
+def _pack(groups: list[list], sizes: list[int], size: int) -> list[list]:
+    """``groups``, each kept whole and in order, packed into chunks of about ``size`` (a group
+    weighs its ``sizes``)."""
+    chunks: list[list] = [[]]
+    counted = 0
+    for group, weight in zip(groups, sizes, strict=True):
+        if chunks[-1] and counted + weight > size:
             chunks.append([])
+            counted = 0
         chunks[-1].extend(group)
+        counted += weight
     return chunks
 
 
@@ -560,11 +580,6 @@ def parse_files(
         files = [(entry.path, entry.rel) for entry in entries]
         parsed, summaries = _parse_records(root, config, files, progress, summarize)
         return _rows(entries, parsed), summaries
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # small chunks, so that the workers finish at about the same time
     chunks = _by_top_folder(entries, max(50, len(entries) // (workers * 32)))
     jobs = [
@@ -573,16 +588,84 @@ def parse_files(
     ]
     rows: list[tuple] = []
     summaries: Summaries = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk, (parsed, chunk_summaries) in zip(
-            chunks, pool.map(_parse_job, jobs), strict=True
-        ):
-            rows += _rows(chunk, parsed)
-            for person, summary in chunk_summaries.items():
-                summaries[person] = None if person in summaries else summary
-            if progress is not None:
-                progress(len(parsed))
+    for chunk, (parsed, chunk_summaries) in zip(
+        chunks, _in_workers(_parse_job, jobs, workers), strict=True
+    ):
+        rows += _rows(chunk, parsed)
+        _add_summaries(summaries, chunk_summaries)
+        if progress is not None:
+            progress(len(parsed))
     return rows, summaries
+
+
+def _in_workers(work, jobs: list, workers: int):
+    """``work(job)`` for each job, in a pool of ``workers`` processes (forked where the
+    platform can), the results in the jobs' order."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(work, jobs)
+
+
+def _add_summaries(summaries: Summaries, more: Summaries) -> None:
+    """A chunk's summaries added to the others: a person seen in two chunks has none."""
+    for person, summary in more.items():
+        summaries[person] = None if person in summaries else summary
+
+
+def _scan_and_parse(
+    root: Path, config: Config, progress=None, summarize=None
+) -> tuple[dict[str, FolderScan], list[tuple], Summaries] | None:
+    """A cold run (the cache knows no folder) of a big vault: what ``scan_folders`` and
+    ``parse_files`` give, with each worker stat'ing the folders it parses, so that the stats
+    run beside the parsing instead of before it. None for a vault too small for workers
+    (counted by listing its folders, which costs no stat), or a machine with one core."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2:
+        return None
+    top, folders = _top_level(root, config)
+    sizes = [_names_in(path) for _, path in folders]
+    total = sum(sizes) + len(top.rels)
+    if total < PARALLEL_FROM:
+        return None
+    chunks = _pack([[folder] for folder in folders], sizes, total // (workers * 32))
+    jobs = [(root, config, chunk, [], summarize) for chunk in chunks]
+    jobs[0] = (root, config, chunks[0], top.entries(root), summarize)  # the top-level notes
+    report = progress(total) if progress is not None else None
+    scans: dict[str, FolderScan] = {}
+    rows: list[tuple] = []
+    summaries: Summaries = {}
+    for sent, chunk_rows, chunk_summaries in _in_workers(_scan_and_parse_job, jobs, workers):
+        scans.update(_scans_received(sent))
+        rows += chunk_rows
+        _add_summaries(summaries, chunk_summaries)
+        if report is not None:
+            report(len(chunk_rows))
+    if top.rels:
+        scans[""] = top  # last, as scan_folders has it
+    return scans, rows, summaries
+
+
+def _names_in(path: str) -> int:
+    """How many notes a folder seems to hold, from its names alone."""
+    try:
+        return sum(name.endswith(".md") for name in os.listdir(path))
+    except OSError:
+        return 0
+
+
+def _scan_and_parse_job(job: tuple) -> tuple[dict, list[tuple], Summaries]:
+    """A worker's part of ``_scan_and_parse``: its folders stat'ed (sent as the second process
+    of a split scan sends them), and the rows and summaries of their notes and of ``entries``."""
+    root, config, folders, entries, summarize = job
+    scans = _scan_tops(folders)
+    entries = entries + [entry for scan in scans.values() for entry in scan.entries(root)]
+    files = [(entry.path, entry.rel) for entry in entries]
+    parsed, summaries = _parse_records(root, config, files, None, summarize, summarize is None)
+    return _scans_to_send(scans, {}), _rows(entries, parsed), summaries
 
 
 def _rows(entries: list[FileEntry], parsed: list[tuple]) -> list[tuple]:
@@ -736,7 +819,12 @@ def index_vault(
     if not saved:  # a cold run parses every file: import the parser while the scan runs
         _parsers()
     told = ahead.result() if ahead is not None else None
-    scans = _scans_received(told) if isinstance(told, dict) else scan_folders(root, config, saved)
+    cold = None  # (scans, parsed rows, summaries) of a cold run's workers
+    if isinstance(told, dict):
+        scans = _scans_received(told)
+    else:
+        cold = _scan_and_parse(root, config, progress, summarize) if not saved else None
+        scans = cold[0] if cold is not None else scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
     unchanged = {
         f for f, digest in digests.items() if digest and f in saved and saved[f].digest == digest
@@ -756,6 +844,8 @@ def index_vault(
     stale: list[FileEntry] = []
     for folder in changed:
         current = by_folder[folder] = {}
+        if cold is not None:
+            continue  # parsed already
         entries = scans[folder].entries(root)
         if not known:  # a cold run: nothing to compare
             stale += entries
@@ -766,8 +856,11 @@ def index_vault(
                 rows[entry.rel] = current[entry.rel] = row
             else:
                 stale.append(entry)
-    report = progress(len(stale)) if progress is not None and stale else None
-    parsed, summaries = parse_files(root, config, stale, report, summarize)
+    if cold is not None:
+        _, parsed, summaries = cold
+    else:
+        report = progress(len(stale)) if progress is not None and stale else None
+        parsed, summaries = parse_files(root, config, stale, report, summarize)
     fresh = {}
     for rel, stamp, kind, person, payload in parsed:
         rows[rel] = by_folder[top_folder(rel)][rel] = (stamp, kind, person)
