@@ -443,17 +443,11 @@ class _Chain:
 
 def once_per_key(items: Iterable[Item]) -> dict[str, Item]:
     """Within one note a key counts once: done over cancelled over open (the first of each)."""
-    return {key: item for key, (item, _) in _once_per_key(items).items()}
-
-
-def _once_per_key(items: Iterable[Item]) -> dict[str, tuple[Item, str]]:
-    """``once_per_key``, each item with its state."""
-    chosen: dict[str, tuple[Item, str]] = {}
+    chosen: dict[str, Item] = {}
     for item in items:
-        state = STATE_OF_CHAR.get(item.status_char, OPEN)
         kept = chosen.get(item.key)
-        if kept is None or _STATE_RANK[state] > _STATE_RANK[kept[1]]:
-            chosen[item.key] = (item, state)
+        if kept is None or _STATE_RANK[item.state] > _STATE_RANK[kept.state]:
+            chosen[item.key] = item
     return chosen
 
 
@@ -467,11 +461,17 @@ def follow_items(
     """
     chains: list[_Chain] = []
     previous: dict[str, _Chain] = {}  # key -> its item in the previous note
+    state_of = STATE_OF_CHAR.get
     for note in notes:
         if note.date > as_of:
             break
         current: dict[str, _Chain] = {}
-        for key, (item, state) in _once_per_key(note.items).items():
+        items = note.items
+        chosen = {item.key: item for item in items}  # as _once_per_key, when no key repeats
+        if len(chosen) < len(items):
+            chosen = once_per_key(items)
+        for key, item in chosen.items():
+            state = state_of(item.status_char, OPEN)
             chain = previous.get(key)
             if chain is not None and (
                 chain.item_state == OPEN or (chain.item_state in _CLOSED and state in _CLOSED)
