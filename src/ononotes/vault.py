@@ -363,15 +363,15 @@ def _scan_in_two(
 
 def _scans_to_send(scans: dict[str, FolderScan], saved: dict[str, str | None]) -> dict:
     """A child's scans, as it sends them: the digest alone of a folder whose digest is the
-    ``saved`` one (the parent reads such a folder from its index blob), else its files. A
-    digest is text, the files a tuple."""
+    ``saved`` one (the parent reads such a folder from its index blob), else its files and
+    digest. A digest alone is text, the files a tuple."""
     message: dict[str, str | tuple] = {}
     for name, scan in scans.items():
         digest = scan.digest()
         if digest is not None and saved.get(name) == digest:
             message[name] = digest
-        else:
-            message[name] = (scan.rels, scan.numbers, scan.failed)
+        else:  # with its digest, worked out here rather than in the waiting parent
+            message[name] = (scan.rels, scan.numbers, scan.failed, digest)
     return message
 
 
@@ -382,7 +382,7 @@ def _scans_received(message: dict) -> dict[str, FolderScan]:
             scans[name] = FolderScan.digest_only(sent)
         else:
             scan = scans[name] = FolderScan()
-            scan.rels, scan.numbers, scan.failed = sent
+            scan.rels, scan.numbers, scan.failed, scan._digest = sent
     return scans
 
 
