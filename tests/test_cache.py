@@ -593,7 +593,8 @@ def test_a_scan_started_ahead_gives_the_rows_of_a_scan_made_in_place(
     current = {folder: row.digest for folder, row in cache.folders().items()}
     cache.close()
     assert len(current) == 6
-    monkeypatch.setattr(ononotes.cache, "saved_digests", lambda root, fingerprint: current)
+    told = {folder: SavedFolder(digest, frozenset(), 20) for folder, digest in current.items()}
+    monkeypatch.setattr(ononotes.cache, "saved_digests", lambda root, fingerprint: told)
     ahead = scan_ahead(vault)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "elsewhere"))
     real_again = ononotes.vault._scan_again

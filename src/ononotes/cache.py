@@ -43,10 +43,11 @@ def _stored_fingerprint(fingerprint: str) -> str:
     return f"{__version__}/{FORMAT}/{fingerprint}"
 
 
-def saved_digests(root: Path, fingerprint: str) -> dict[str, str | None]:
-    """folder -> the digest its index blob was saved with, read without writing anything (for
-    a scan in a forked child, beside the parent's own connection); empty if there is no cache
-    of this format, or it cannot be read."""
+def saved_digests(root: Path, fingerprint: str) -> dict[str, SavedFolder]:
+    """folder -> the digest its index blob was saved with and its number of files (its people
+    left out), read without writing anything (for a scan in a forked child, beside the
+    parent's own connection); empty if there is no cache of this format, or it cannot be
+    read."""
     path = cache_path(root)
     if not path.exists():
         return {}
@@ -56,7 +57,10 @@ def saved_digests(root: Path, fingerprint: str) -> dict[str, str | None]:
             row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
             if row is None or row[0] != _stored_fingerprint(fingerprint):
                 return {}
-            return dict(db.execute("SELECT folder, digest FROM folders").fetchall())
+            rows = db.execute("SELECT folder, digest, files FROM folders").fetchall()
+            return {
+                folder: SavedFolder(digest, frozenset(), files) for folder, digest, files in rows
+            }
         finally:
             db.close()
     except sqlite3.Error:

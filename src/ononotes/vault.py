@@ -413,7 +413,9 @@ def scan_message(explicit: str | None) -> dict | None:
     saved = saved_digests(root, parse_fingerprint(config))
     if not saved:
         return None  # a cold run: the parent's workers stat as they parse (_scan_and_parse)
-    return _scans_to_send(scan_folders(root, config), saved)
+    # a big vault's scan split in two here too (a grandchild), while the parent imports
+    scans = scan_folders(root, config, saved)
+    return _scans_to_send(scans, {folder: saved[folder].digest for folder in saved})
 
 
 # open folders by descriptor where the platform can: each stat then resolves one name, not the
