@@ -350,6 +350,23 @@ def test_a_note_stored_for_an_older_stamp_is_read_again(generated, run, monkeypa
     assert "rewritten since" in run(vault, "todo", today="2025-04-01").stdout
 
 
+def messy_copy(generated: Path, tmp_path: Path) -> Path:
+    """The generated vault with what a scan must get right: a nested folder, a note at the
+    top, a file whose stat fails, and folders that are not scanned (hidden, templates)."""
+    import shutil
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    (vault / "person-002" / "2024").mkdir()
+    (vault / "person-002" / "2024" / "old.md").write_text("---\ndate: 2024-01-01\n---\n- [ ] a\n")
+    (vault / "top.md").write_text("---\ndate: 2025-01-01\nperson: person-001\n---\n")
+    (vault / "person-004" / "gone.md").symlink_to(vault / "nowhere.md")  # its stat fails
+    for skipped in (".hidden", "templates"):
+        (vault / skipped).mkdir()
+        (vault / skipped / "x.md").write_text("---\ndate: 2025-01-01\n---\nnot scanned\n")
+    return vault
+
+
 def scan_as_plain_data(scans) -> dict:
     return {folder: (s.rels, s.numbers, s.failed, s.digest()) for folder, s in scans.items()}
 
@@ -360,19 +377,11 @@ def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
     """Big vaults are scanned by two processes; the halves put together are the serial scan,
     stat failures, nested folders and the vault's own notes included. If the child fails, the
     parent scans its half itself."""
-    import shutil
 
     import ononotes.vault
     from ononotes.vault import load_config, scan_folders
 
-    vault = tmp_path / "vault"
-    shutil.copytree(generated, vault)
-    (vault / "person-002" / "2024").mkdir()
-    (vault / "person-002" / "2024" / "old.md").write_text("---\ndate: 2024-01-01\n---\n")
-    (vault / "top.md").write_text("---\ndate: 2025-01-01\nperson: person-001\n---\n")
-    (vault / "person-004" / "gone.md").symlink_to(vault / "nowhere.md")  # its stat fails
-    (vault / ".hidden").mkdir()
-    (vault / ".hidden" / "x.md").write_text("not scanned")
+    vault = messy_copy(generated, tmp_path)
     config = load_config(vault)
     serial = scan_as_plain_data(scan_folders(vault, config))
     assert serial["person-004"][2] == {"person-004/gone.md"} and serial["person-004"][3] is None
@@ -424,20 +433,12 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
     and summaries put together are the serial ones, stat failures, nested folders, skipped
     folders and the vault's own notes included."""
     import datetime as dt
-    import shutil
 
     import ononotes.vault
     from ononotes.reporting import PersonResults, make_window
     from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files
 
-    vault = tmp_path / "vault"
-    shutil.copytree(generated, vault)
-    (vault / "person-002" / "2024").mkdir()
-    (vault / "person-002" / "2024" / "old.md").write_text("---\ndate: 2024-01-01\n---\n- [ ] a\n")
-    (vault / "top.md").write_text("---\ndate: 2025-01-01\nperson: person-001\n---\n")
-    (vault / "person-004" / "gone.md").symlink_to(vault / "nowhere.md")  # its stat fails
-    (vault / "templates").mkdir()
-    (vault / "templates" / "x.md").write_text("---\ndate: 2025-01-01\n---\nnot a note\n")
+    vault = messy_copy(generated, tmp_path)
     config = load_config(vault)
     window = make_window(dt.date(2025, 4, 1), None, None, None)
     compute = PersonResults(("actions",), config, window, frozenset())
