@@ -436,7 +436,7 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
 
     import ononotes.vault
     from ononotes.reporting import PersonResults, make_window
-    from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files
+    from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files, scan_ahead
 
     vault = messy_copy(generated, tmp_path)
     config = load_config(vault)
@@ -466,6 +466,20 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
     cold = index_vault(vault, config, summarize=compute)  # takes this path: nothing is saved
     assert dict(cold.rows) == {rel: (stamp, kind, person) for rel, stamp, kind, person, _ in rows}
     cold.cache.close()
+    # the same, with the folders counted by the entry point's forked child
+    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "another-cache"))
+    ahead = scan_ahead(vault)
+    assert isinstance(ahead.reading, int)
+
+    def not_here(root, config):
+        raise AssertionError("the child counted the folders")
+
+    monkeypatch.setattr(ononotes.vault, "_counted_folders", not_here)  # in this process only
+    counted = index_vault(vault, config, summarize=compute, ahead=ahead)
+    assert dict(counted.rows) == dict(cold.rows) and counted.digest == cold.digest
+    counted.cache.close()
+    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     warm = index_vault(vault, config, summarize=compute)
     assert dict(warm.rows) == dict(cold.rows) and warm.digest == cold.digest
     warm.cache.close()
@@ -662,11 +676,12 @@ def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeyp
 def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     generated, monkeypatch, tmp_path, args, scans
 ):
-    """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan: none
-    on a cold run (the workers stat as they parse), each folder's digest once one is saved."""
+    """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan: on a
+    cold run its folders counted (the workers stat as they parse), once a digest is saved each
+    folder's digest."""
     import ononotes.forking
     from ononotes.launch import _scan_for
-    from ononotes.vault import _scans_received
+    from ononotes.vault import _counted_folders, _counted_received, _scans_received, load_config
 
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     elsewhere = tmp_path / "elsewhere"
@@ -677,7 +692,11 @@ def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     started = _scan_for(argv)
     assert (started is not None) == scans
     if started is not None:
-        assert started.key == str(generated) and started.result() is None  # no cache yet
+        assert started.key == str(generated)
+        top, folders, sizes = _counted_received(started.result())  # no cache yet
+        here_top, here_folders, here_sizes = _counted_folders(generated, load_config(generated))
+        assert (top.rels, folders, sizes) == (here_top.rels, here_folders, here_sizes)
+        assert sizes == [len(list(Path(path).glob("*.md"))) for _, path in folders]
         index_rows(generated)  # a cache, with each folder's digest
         found = _scans_received(_scan_for(argv).result())
         expected = index_vault_scans(generated)

@@ -386,6 +386,13 @@ def _scans_received(message: dict) -> dict[str, FolderScan]:
     return scans
 
 
+def _counted_received(message: tuple) -> tuple[FolderScan, list, list[int]]:
+    top_sent, folders, sizes = message
+    top = FolderScan()
+    top.rels, top.numbers, top.failed = top_sent
+    return top, folders, sizes
+
+
 def _scan_again(root: Path, folders) -> dict[str, FolderScan]:
     """A fresh scan of each of ``folders`` (empty for one that has gone meanwhile)."""
     scans = _scan_tops([(folder, os.path.join(root, folder)) for folder in folders])
@@ -402,17 +409,19 @@ def scan_ahead(explicit: str | None) -> forking.Forked | None:
     return forking.Forked.start(explicit, lambda: scan_message(explicit))
 
 
-def scan_message(explicit: str | None) -> dict | None:
+def scan_message(explicit: str | None) -> dict | tuple:
     """What a scan ahead sends back (see ``_scans_to_send``), worked out in the child: it
-    finds the vault, reads its config and the saved folder digests, and scans. None when no
-    digest is saved: the parent then scans for itself, in a big vault as its workers parse."""
+    finds the vault, reads its config and the saved folder digests, and scans. When no digest
+    is saved (a cold run, where the parent's workers stat as they parse), it sends
+    ``_counted_folders`` instead, the top level's scan as a tuple."""
     from .cache import saved_digests
 
     root = find_vault(explicit)
     config = load_config(root)
     saved = saved_digests(root, parse_fingerprint(config))
-    if not saved:
-        return None  # a cold run: the parent's workers stat as they parse (_scan_and_parse)
+    if not saved:  # a cold run: the parent's workers stat as they parse (_scan_and_parse)
+        top, folders, sizes = _counted_folders(root, config)
+        return (top.rels, top.numbers, top.failed), folders, sizes
     # a big vault's scan split in two here too (a grandchild), while the parent imports
     scans = scan_folders(root, config, saved)
     return _scans_to_send(scans, {folder: saved[folder].digest for folder in saved})
@@ -619,17 +628,18 @@ def _add_summaries(summaries: Summaries, more: Summaries) -> None:
 
 
 def _scan_and_parse(
-    root: Path, config: Config, progress=None, summarize=None
+    root: Path, config: Config, progress=None, summarize=None, counted: tuple | None = None
 ) -> tuple[dict[str, FolderScan], list[tuple], Summaries] | None:
     """A cold run (the cache knows no folder) of a big vault: what ``scan_folders`` and
     ``parse_files`` give, with each worker stat'ing the folders it parses, so that the stats
     run beside the parsing instead of before it. None for a vault too small for workers
-    (counted by listing its folders, which costs no stat), or a machine with one core."""
+    (counted by listing its folders, which costs no stat), or a machine with one core.
+    ``counted``: ``_counted_folders``, made by the entry point's child while this process
+    imported."""
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2:
         return None
-    top, folders = _top_level(root, config)
-    sizes = [_names_in(path) for _, path in folders]
+    top, folders, sizes = counted or _counted_folders(root, config)
     total = sum(sizes) + len(top.rels)
     if total < PARALLEL_FROM:
         return None
@@ -649,6 +659,12 @@ def _scan_and_parse(
     if top.rels:
         scans[""] = top  # last, as scan_folders has it
     return scans, rows, summaries
+
+
+def _counted_folders(root: Path, config: Config) -> tuple[FolderScan, list, list[int]]:
+    """``_top_level``, and how many notes each folder seems to hold."""
+    top, folders = _top_level(root, config)
+    return top, folders, [_names_in(path) for _, path in folders]
 
 
 def _names_in(path: str) -> int:
@@ -825,7 +841,8 @@ def index_vault(
     if isinstance(told, dict):
         scans = _scans_received(told)
     else:
-        cold = _scan_and_parse(root, config, progress, summarize) if not saved else None
+        counted = _counted_received(told) if isinstance(told, tuple) else None
+        cold = _scan_and_parse(root, config, progress, summarize, counted) if not saved else None
         scans = cold[0] if cold is not None else scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
     unchanged = {
