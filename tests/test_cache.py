@@ -170,16 +170,24 @@ def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, 
     serial = cold_answers(run, vault, monkeypatch, tmp_path, "serial")
     monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
     assert os.cpu_count() and os.cpu_count() >= 2  # else parse_files stays serial
-    pools = []
+    pools = []  # forked workers (forking.map_forked), or a process pool where forking is unsafe
 
     class CountedPool(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args, **options):
             pools.append(1)
             super().__init__(*args, **options)
 
+    real_start = ononotes.forking._Worker.start.__func__
+
+    def counted_start(cls, *args):
+        worker = real_start(cls, *args)
+        pools.append(worker)
+        return worker
+
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(ononotes.forking._Worker, "start", classmethod(counted_start))
     assert cold_answers(run, vault, monkeypatch, tmp_path, "parallel") == serial
-    assert pools  # the workers did parse
+    assert pools and all(pools)  # the workers did parse
     assert answers(run, vault) == serial  # warm, after each command filled in what it needed
     assert "filed in the wrong folder" in serial[1][1]
 

@@ -91,3 +91,157 @@ class Forked:
             os.close(reading)
             os.kill(self.child, signal.SIGTERM)  # it is ours until reaped, finished or not
             os.waitpid(self.child, 0)
+
+
+def map_forked(work, jobs: list, workers: int):
+    """``work(job)`` for each of ``jobs`` in ``workers`` forked processes, yielded in the jobs'
+    order. The workers inherit ``jobs`` and are sent only each job's number, the next one as
+    they send back a result, two at a time so that none waits for the parent. A job whose
+    worker failed or died is done here instead. Where forking is unsafe (see ``may_fork``),
+    everything is done here.
+
+    Lighter than a ``ProcessPoolExecutor``: no multiprocessing to import (a fifth of a second's
+    worth here), no threads, and no pickling of the jobs."""
+    import pickle
+    import select
+    import struct
+
+    if not may_fork():
+        yield from map(work, jobs)
+        return
+    later = iter(range(len(jobs)))
+    pool: dict[int, _Worker] = {}  # result pipe -> its worker
+    done: dict[int, object] = {}
+    try:
+        for _ in range(min(workers, len(jobs))):
+            worker = _Worker.start(work, jobs, [end for w in pool.values() for end in w.ends])
+            if worker is None:
+                break
+            pool[worker.results] = worker
+            for _ in range(2):
+                worker.send(next(later, -1))
+        if not pool:  # no process could be made
+            yield from map(work, jobs)
+            return
+        following = 0
+        while following < len(jobs):
+            if pool:
+                ready, _, _ = select.select(list(pool), [], [])
+            else:  # every worker is gone: the rest here
+                ready = []
+                done.update((i, work(jobs[i])) for i in later)
+            for pipe in ready:
+                worker = pool[pipe]
+                answer = worker.receive(pickle, struct)
+                if answer is None:  # it died: its jobs here, and no more for it
+                    del pool[pipe]
+                    worker.stop()
+                    done.update((i, work(jobs[i])) for i in worker.given if i >= 0)
+                    continue
+                index, succeeded, result = answer
+                worker.given.remove(index)
+                done[index] = result if succeeded else work(jobs[index])
+                worker.send(next(later, -1))
+            while following in done:
+                yield done.pop(following)
+                following += 1
+    finally:
+        for worker in pool.values():
+            worker.stop()
+
+
+class _Worker:
+    """A forked process of ``map_forked``: job numbers in through one pipe, (number, it
+    worked, result) out through the other, each pickled after its length."""
+
+    def __init__(self, pid: int, commands: int, results: int):
+        self.pid, self.commands, self.results = pid, commands, results
+        self.given: list[int] = []  # job numbers sent, not yet answered (-1: stop)
+
+    @property
+    def ends(self) -> tuple[int, int]:
+        return self.commands, self.results
+
+    @classmethod
+    def start(cls, work, jobs, others: list[int]) -> _Worker | None:
+        """A new worker; ``others``: the parent's ends of the other workers' pipes, which
+        the new one closes (it would otherwise hold them open)."""
+        to_child, commands = os.pipe()
+        results, from_child = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for end in (to_child, commands, results, from_child):
+                os.close(end)
+            return None
+        if pid == 0:
+            try:
+                for end in (commands, results, *others):
+                    os.close(end)
+                _serve(work, jobs, to_child, from_child)
+            finally:
+                os._exit(0)
+        os.close(to_child)
+        os.close(from_child)
+        return cls(pid, commands, results)
+
+    def send(self, index: int) -> None:
+        import contextlib
+        import struct
+
+        self.given.append(index)
+        with contextlib.suppress(OSError):  # it died; receive() will say so
+            os.write(self.commands, struct.pack("!i", index))
+
+    def receive(self, pickle, struct):
+        """The next answer, or None when the worker is gone."""
+        header = _read_exactly(self.results, 8)
+        data = _read_exactly(self.results, struct.unpack("!Q", header)[0]) if header else None
+        try:
+            return pickle.loads(data) if data else None
+        except Exception:  # a message cut short
+            return None
+
+    def stop(self) -> None:
+        import contextlib
+        import signal
+
+        with contextlib.suppress(OSError):
+            os.close(self.commands)
+        with contextlib.suppress(OSError):
+            os.close(self.results)
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGTERM)  # idle by now, unless the parent is leaving early
+        os.waitpid(self.pid, 0)
+
+
+def _serve(work, jobs, commands: int, results: int) -> None:
+    """A worker's loop: the job numbers it is sent, until -1 or the parent closes the pipe."""
+    import pickle
+    import struct
+
+    while (raw := _read_exactly(commands, 4)) and (index := struct.unpack("!i", raw)[0]) >= 0:
+        try:
+            answer = (index, True, work(jobs[index]))
+        except Exception:  # done again by the parent, where the error shows
+            answer = (index, False, None)
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(results, struct.pack("!Q", len(data)) + data)
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    """``size`` bytes from ``fd``, or b"" if it ends first."""
+    parts, left = [], size
+    while left:
+        part = os.read(fd, min(left, 1 << 20))
+        if not part:
+            return b""
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]

@@ -610,8 +610,11 @@ def parse_files(
 
 
 def _in_workers(work, jobs: list, workers: int):
-    """``work(job)`` for each job, in a pool of ``workers`` processes (forked where the
-    platform can), the results in the jobs' order."""
+    """``work(job)`` for each job, in ``workers`` processes, the results in the jobs' order:
+    forked ones where that is safe (see ``forking.map_forked``), else a process pool."""
+    if forking.may_fork():
+        yield from forking.map_forked(work, jobs, workers)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
