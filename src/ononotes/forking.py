@@ -100,8 +100,8 @@ def map_forked(work, jobs: list, workers: int):
     worker failed or died is done here instead. Where forking is unsafe (see ``may_fork``),
     everything is done here.
 
-    Lighter than a ``ProcessPoolExecutor``: no multiprocessing to import (a fifth of a second's
-    worth here), no threads, and no pickling of the jobs."""
+    Lighter than a ``ProcessPoolExecutor``: no multiprocessing to import (20-50 ms here), no
+    threads, and no pickling of the jobs."""
     import pickle
     import select
     import struct
