@@ -617,7 +617,7 @@ def test_a_scan_started_ahead_gives_the_rows_of_a_scan_made_in_place(
     cache.close()
     assert len(current) == 6
     told = {folder: SavedFolder(digest, frozenset(), 20) for folder, digest in current.items()}
-    monkeypatch.setattr(ononotes.cache, "saved_digests", lambda root, fingerprint: told)
+    monkeypatch.setattr(ononotes.cache, "saved_folders", lambda root, fingerprint: told)
     ahead = scan_ahead(vault)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "elsewhere"))
     real_again = ononotes.vault._scan_again
@@ -689,7 +689,7 @@ def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     folder's digest."""
     import ononotes.forking
     from ononotes.launch import _scan_for
-    from ononotes.vault import _counted_folders, _counted_received, _scans_received, load_config
+    from ononotes.vault import _counted_folders, _scans_received, load_config
 
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
     elsewhere = tmp_path / "elsewhere"
@@ -701,9 +701,10 @@ def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
     assert (started is not None) == scans
     if started is not None:
         assert started.key == str(generated)
-        top, folders, sizes = _counted_received(started.result())  # no cache yet
+        top_sent, folders, sizes = started.result()  # no cache yet: the folders counted
         here_top, here_folders, here_sizes = _counted_folders(generated, load_config(generated))
-        assert (top.rels, folders, sizes) == (here_top.rels, here_folders, here_sizes)
+        assert (folders, sizes) == (here_folders, here_sizes)
+        assert scan_as_plain_data(_scans_received(top_sent)) == scan_as_plain_data({"": here_top})
         assert sizes == [len(list(Path(path).glob("*.md"))) for _, path in folders]
         index_rows(generated)  # a cache, with each folder's digest
         found = _scans_received(_scan_for(argv).result())

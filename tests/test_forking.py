@@ -84,11 +84,14 @@ def test_every_worker_dead_leaves_the_rest_to_the_parent():
     assert no_child_left()
 
 
-def test_where_forking_is_unsafe_the_parent_does_it_all(monkeypatch):
+def test_where_forking_is_unsafe_a_process_pool_does_the_jobs(monkeypatch):
+    from ononotes.vault import _in_workers
+
     monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
-    forks = []
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1))
-    assert list(map_forked(square, [1, 2, 3], 2)) == [1, 4, 9] and not forks
+    started = []
+    monkeypatch.setattr(ononotes.forking._Worker, "start", lambda *args: started.append(args))
+    assert list(_in_workers(square, [1, 2, 3], 2)) == [1, 4, 9] and not started
+    assert no_child_left()
 
 
 def test_leaving_early_stops_the_workers():

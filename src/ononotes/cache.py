@@ -43,9 +43,9 @@ def _stored_fingerprint(fingerprint: str) -> str:
     return f"{__version__}/{FORMAT}/{fingerprint}"
 
 
-def saved_digests(root: Path, fingerprint: str) -> dict[str, SavedFolder]:
-    """folder -> the digest its index blob was saved with and its number of files (its people
-    left out), read without writing anything (for a scan in a forked child, beside the
+def saved_folders(root: Path, fingerprint: str) -> dict[str, SavedFolder]:
+    """``ParseCache.folders`` without the people (each folder's digest and number of files),
+    read without writing anything (for a scan in a forked child, beside the
     parent's own connection); empty if there is no cache of this format, or it cannot be
     read."""
     path = cache_path(root)

@@ -97,8 +97,8 @@ def map_forked(work, jobs: list, workers: int):
     """``work(job)`` for each of ``jobs`` in ``workers`` forked processes, yielded in the jobs'
     order. The workers inherit ``jobs`` and are sent only each job's number, the next one as
     they send back a result, two at a time so that none waits for the parent. A job whose
-    worker failed or died is done here instead. Where forking is unsafe (see ``may_fork``),
-    everything is done here.
+    worker failed or died is done here instead. For the caller to use where forking is safe
+    (see ``may_fork``).
 
     Lighter than a ``ProcessPoolExecutor``: no multiprocessing to import (20-50 ms here), no
     threads, and no pickling of the jobs."""
@@ -106,9 +106,6 @@ def map_forked(work, jobs: list, workers: int):
     import select
     import struct
 
-    if not may_fork():
-        yield from map(work, jobs)
-        return
     later = iter(range(len(jobs)))
     pool: dict[int, _Worker] = {}  # result pipe -> its worker
     done: dict[int, object] = {}

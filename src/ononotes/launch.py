@@ -50,7 +50,7 @@ def _scan_for(args: list[str]):
     return Forked.start(explicit, lambda: _scan_message(explicit))
 
 
-def _scan_message(explicit: str | None) -> dict:
+def _scan_message(explicit: str | None) -> dict | tuple:
     from .vault import scan_message
 
     return scan_message(explicit)

@@ -386,13 +386,6 @@ def _scans_received(message: dict) -> dict[str, FolderScan]:
     return scans
 
 
-def _counted_received(message: tuple) -> tuple[FolderScan, list, list[int]]:
-    top_sent, folders, sizes = message
-    top = FolderScan()
-    top.rels, top.numbers, top.failed = top_sent
-    return top, folders, sizes
-
-
 def _scan_again(root: Path, folders) -> dict[str, FolderScan]:
     """A fresh scan of each of ``folders`` (empty for one that has gone meanwhile)."""
     scans = _scan_tops([(folder, os.path.join(root, folder)) for folder in folders])
@@ -413,15 +406,16 @@ def scan_message(explicit: str | None) -> dict | tuple:
     """What a scan ahead sends back (see ``_scans_to_send``), worked out in the child: it
     finds the vault, reads its config and the saved folder digests, and scans. When no digest
     is saved (a cold run, where the parent's workers stat as they parse), it sends
-    ``_counted_folders`` instead, the top level's scan as a tuple."""
-    from .cache import saved_digests
+    ``_counted_folders`` instead, as a tuple (the top level's scan as ``_scans_to_send`` has
+    it)."""
+    from .cache import saved_folders
 
     root = find_vault(explicit)
     config = load_config(root)
-    saved = saved_digests(root, parse_fingerprint(config))
+    saved = saved_folders(root, parse_fingerprint(config))
     if not saved:  # a cold run: the parent's workers stat as they parse (_scan_and_parse)
         top, folders, sizes = _counted_folders(root, config)
-        return (top.rels, top.numbers, top.failed), folders, sizes
+        return _scans_to_send({"": top}, {}), folders, sizes
     # a big vault's scan split in two here too (a grandchild), while the parent imports
     scans = scan_folders(root, config, saved)
     return _scans_to_send(scans, {folder: saved[folder].digest for folder in saved})
@@ -844,7 +838,10 @@ def index_vault(
     if isinstance(told, dict):
         scans = _scans_received(told)
     else:
-        counted = _counted_received(told) if isinstance(told, tuple) else None
+        counted = None
+        if isinstance(told, tuple):  # the child's count of a cold run's folders
+            top_sent, folders, sizes = told
+            counted = _scans_received(top_sent)[""], folders, sizes
         cold = _scan_and_parse(root, config, progress, summarize, counted) if not saved else None
         scans = cold[0] if cold is not None else scan_folders(root, config, saved)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
