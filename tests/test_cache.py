@@ -789,15 +789,18 @@ def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
     started = _scan_for(["--vault", str(tmp_path), "new", "x"])
     assert started.key == str(tmp_path)
     wrong_child = started.child
-    ahead = Settings((str(generated),), started).scan_of(generated)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(wrong_child, os.WNOHANG)
     from ononotes.vault import _scans_received
 
-    assert ahead.key == str(generated)
-    found = _scans_received(ahead.result())
+    with Settings((str(generated),), started).scan_of(generated) as ahead:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(wrong_child, os.WNOHANG)
+        assert ahead.key == str(generated)
+        found = _scans_received(ahead.result())
+        right_child = ahead.child
     expected = index_vault_scans(generated)
     assert {f: s.digest() for f, s in found.items()} == {f: s.digest() for f, s in expected.items()}
+    with pytest.raises(ChildProcessError):  # reaped on leaving
+        os.waitpid(right_child, os.WNOHANG)
 
 
 def test_a_command_that_fails_before_taking_its_early_scan_reaps_it(monkeypatch, tmp_path):

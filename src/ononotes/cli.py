@@ -6,6 +6,7 @@ place. Heavy modules are imported inside the commands so that ``ono --help`` sta
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -74,17 +75,23 @@ class Settings:
         self.vaults = vaults
         self.started = started
 
+    @contextlib.contextmanager
     def scan_of(self, root: Path):
         """The scan started early, if it is of the vault this command uses (the same
-        ``--vault``, from the same folder); else a scan of ``root`` started now (or None)."""
+        ``--vault``, from the same folder); else a scan of ``root`` started now (or None).
+        Whether it is taken or not, it is stopped and reaped on leaving."""
         from .vault import scan_ahead
 
         started, self.started = self.started, None
-        if started is not None:
-            if started.key == (self.vaults[0] if self.vaults else None):
-                return started
+        if started is not None and started.key != (self.vaults[0] if self.vaults else None):
             started.close()
-        return scan_ahead(str(root))
+            started = None
+        ahead = started or scan_ahead(str(root))
+        try:
+            yield ahead
+        finally:
+            if ahead is not None:
+                ahead.close()
 
     def root(self) -> Path:
         from .vault import find_vault
@@ -226,16 +233,12 @@ def person_list(settings: Settings) -> None:
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
     root = settings.root()
-    ahead = settings.scan_of(root)  # the vault's stats, on the other core while the rest imports
-    try:
+    with settings.scan_of(root) as ahead:  # the stats on the other core while the rest imports
         from .workflow import new_meeting
 
         result = new_meeting(
             root, slug, _today(), date, meeting_type, template, dry_run, private, ahead
         )
-    finally:
-        if ahead is not None:
-            ahead.close()
     if dry_run:
         click.echo(result.text, nl=False)
         return
@@ -337,8 +340,7 @@ def report(settings: Settings, which: str | None, output: str | None, **options)
     """Cadence and follow-through reports; both when neither is named. Several --vault roll up."""
     roots = settings.roots()
     # one vault: its stats on the other core while the reports import
-    ahead = settings.scan_of(roots[0]) if len(roots) == 1 else None
-    try:
+    with settings.scan_of(roots[0]) if len(roots) == 1 else contextlib.nullcontext() as ahead:
         from .reporting import run_report
 
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -352,9 +354,6 @@ def report(settings: Settings, which: str | None, output: str | None, **options)
             ahead=ahead,
             **options,
         )
-    finally:
-        if ahead is not None:
-            ahead.close()
     _warn(result.problems)
     if result.path is not None:
         click.echo(f"wrote {result.path}", err=True)
