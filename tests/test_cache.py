@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.cache import ParseCache, SavedFolder
+from ononotes.cache import ParseCache
 from ononotes.vault import load_vault, parse_fingerprint
 
 GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "make_vault.py"
@@ -137,7 +137,7 @@ def test_a_cache_another_ono_is_writing_is_left_alone(generated, run):
     assert answers(run, generated) == expected
 
 
-def test_a_note_pickles_to_itself_with_its_lines_as_one_string():
+def test_a_note_pickles_to_itself():
     import pickle
 
     from ononotes.parse import parse_note
@@ -170,43 +170,18 @@ def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, 
     serial = cold_answers(run, vault, monkeypatch, tmp_path, "serial")
     monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
     assert os.cpu_count() and os.cpu_count() >= 2  # else parse_files stays serial
-    pools = []  # forked workers (forking.map_forked), or a process pool where forking is unsafe
+    pools = []
 
     class CountedPool(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args, **options):
             pools.append(1)
             super().__init__(*args, **options)
 
-    real_start = ononotes.forking._Worker.start.__func__
-
-    def counted_start(cls, *args):
-        worker = real_start(cls, *args)
-        pools.append(worker)
-        return worker
-
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
-    monkeypatch.setattr(ononotes.forking._Worker, "start", classmethod(counted_start))
     assert cold_answers(run, vault, monkeypatch, tmp_path, "parallel") == serial
     assert pools and all(pools)  # the workers did parse
     assert answers(run, vault) == serial  # warm, after each command filled in what it needed
     assert "filed in the wrong folder" in serial[1][1]
-
-
-def test_slot_builders_build_what_the_constructors_build():
-    import datetime as dt
-
-    from ononotes.model import Heading, Item, Note, build_heading, build_item, build_note
-
-    item_fields = (3, 5, 2, "x", "send it", "alice", dt.date(2026, 11, 17), None, None, "k", "s", 1)
-    assert build_item(*item_fields) == Item(*item_fields)
-    assert repr(build_item(*item_fields)) == repr(Item(*item_fields))
-    assert build_heading(0, 2, "Notes") == Heading(0, 2, "Notes")
-    note_fields = ("a/x.md", "alice", dt.date(2026, 11, 10), "1:1", None, 4, 30, ("t",))
-    rest = (("---", "date: 2026-11-10", "---"), 3, (Item(*item_fields),), (), (), {"mood": 4})
-    built, made = build_note(*note_fields, *rest), Note(*note_fields, *rest)
-    assert built == made and built.meta == made.meta and hash(built) == hash(made)
-    with pytest.raises(AttributeError):  # still frozen
-        built.person = "bob"
 
 
 def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
@@ -379,61 +354,6 @@ def scan_as_plain_data(scans) -> dict:
     return {folder: (s.rels, s.numbers, s.failed, s.digest()) for folder, s in scans.items()}
 
 
-def test_a_scan_split_over_two_processes_finds_what_one_process_finds(
-    generated, monkeypatch, tmp_path
-):
-    """Big vaults are scanned by two processes; the halves put together are the serial scan,
-    stat failures, nested folders and the vault's own notes included. If the child fails, the
-    parent scans its half itself."""
-
-    import ononotes.vault
-    from ononotes.vault import load_config, scan_folders
-
-    vault = messy_copy(generated, tmp_path)
-    config = load_config(vault)
-    serial = scan_as_plain_data(scan_folders(vault, config))
-    assert serial["person-004"][2] == {"person-004/gone.md"} and serial["person-004"][3] is None
-    assert "person-002/2024/old.md" in serial["person-002"][0] and "" in serial
-
-    forks = []
-    real_fork = os.fork
-
-    def counted_fork():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setattr(os, "fork", counted_fork)
-    many = {f: SavedFolder("not this scan", frozenset(), 10**5) for f in serial}
-    assert scan_as_plain_data(scan_folders(vault, config, many)) == serial  # all sent back
-    assert len(forks) == 1
-    few = {f: SavedFolder("not this scan", frozenset(), 1) for f in serial}
-    assert scan_as_plain_data(scan_folders(vault, config, few)) == serial  # no fork
-    assert len(forks) == 1
-    # the child's folders with their saved digest come back as that digest alone
-    current = {f: SavedFolder(digest, frozenset(), 10**5) for f, (*_, digest) in serial.items()}
-    split = scan_folders(vault, config, current)
-    assert len(forks) == 2
-    assert {f: scan.digest() for f, scan in split.items()} == {f: d[3] for f, d in serial.items()}
-    by_digest = {f for f, scan in split.items() if scan.rels is None}
-    assert by_digest and "person-004" not in by_digest  # its stat failed: no digest to trust
-    assert {f: d for f, d in scan_as_plain_data(split).items() if f not in by_digest} == {
-        f: d for f, d in serial.items() if f not in by_digest
-    }
-
-    parent = os.getpid()
-    real_scan = ononotes.vault._scan_tops
-
-    def failing_in_the_child(folders):
-        if os.getpid() != parent:
-            raise OSError("the child fails")
-        return real_scan(folders)
-
-    monkeypatch.setattr(ononotes.vault, "_scan_tops", failing_in_the_child)
-    assert scan_as_plain_data(scan_folders(vault, config, current)) == serial
-    assert len(forks) == 3
-
-
 def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_process_does(
     generated, monkeypatch, tmp_path
 ):
@@ -444,7 +364,7 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
 
     import ononotes.vault
     from ononotes.reporting import PersonResults, make_window
-    from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files, scan_ahead
+    from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files
 
     vault = messy_copy(generated, tmp_path)
     config = load_config(vault)
@@ -474,68 +394,10 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
     cold = index_vault(vault, config, summarize=compute)  # takes this path: nothing is saved
     assert dict(cold.rows) == {rel: (stamp, kind, person) for rel, stamp, kind, person, _ in rows}
     cold.cache.close()
-    # the same, with the folders counted by the entry point's forked child
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "another-cache"))
-    ahead = scan_ahead(vault)
-    assert isinstance(ahead.reading, int)
-
-    def not_here(root, config):
-        raise AssertionError("the child counted the folders")
-
-    monkeypatch.setattr(ononotes.vault, "_counted_folders", not_here)  # in this process only
-    counted = index_vault(vault, config, summarize=compute, ahead=ahead)
-    assert dict(counted.rows) == dict(cold.rows) and counted.digest == cold.digest
-    counted.cache.close()
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
     warm = index_vault(vault, config, summarize=compute)
     assert dict(warm.rows) == dict(cold.rows) and warm.digest == cold.digest
     warm.cache.close()
-
-
-def test_split_scans_give_the_same_answers_with_damaged_index_blobs(
-    generated, run, monkeypatch, tmp_path
-):
-    """A folder known by its digest alone is scanned again when its index blob cannot be read,
-    and the answers are a cold run's."""
-    import ononotes.vault
-
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setattr(ononotes.vault, "SPLIT_SCAN_FROM", 1)
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    cold = answers(run, generated)
-    assert answers(run, generated) == cold
-    cache = ParseCache(generated, parse_fingerprint(load_vault(generated, use_cache=False).config))
-    cache.close()
-    db = sqlite3.connect(cache.path)
-    db.execute("UPDATE folders SET data = x'fa0011'")
-    db.commit()
-    db.close()
-    real_rescan = ononotes.vault.VaultIndex._rescan
-    rescanned = []
-
-    def spied(self, folders):
-        rescanned.extend(folders)
-        return real_rescan(self, folders)
-
-    monkeypatch.setattr(ononotes.vault.VaultIndex, "_rescan", spied)
-    assert answers(run, generated) == cold
-    assert rescanned
-
-
-def test_no_fork_while_another_thread_runs():
-    import threading
-
-    from ononotes.forking import may_fork
-
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        assert not may_fork()
-    finally:
-        release.set()
-        other.join()
 
 
 def test_ono_new_reads_the_index_of_the_persons_folders_alone(
@@ -578,251 +440,7 @@ def index_rows(vault: Path, **options) -> dict:
     return rows
 
 
-def test_a_scan_started_ahead_gives_the_rows_of_a_scan_made_in_place(
-    generated, run, monkeypatch, tmp_path
-):
-    """``ono new`` starts the vault's scan in a child before it imports the rest; what the
-    child found is taken, its folders sent as digests alone are read from the index, and the
-    answer is the one without a scan ahead, cache or no cache."""
-    import shutil
-
-    import ononotes.cache
-    import ononotes.vault
-    from ononotes.forking import Forked
-    from ononotes.vault import scan_ahead
-
-    vault = tmp_path / "vault"
-    shutil.copytree(generated, vault)
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    command = ("new", "person-002", "--dry-run")
-    in_place = index_rows(vault)
-    real_result = Forked.result
-    taken = []
-
-    def spied(self):
-        found = real_result(self)
-        taken.append(found)
-        return found
-
-    monkeypatch.setattr(Forked, "result", spied)
-    warm = run(vault, *command, today="2025-04-01")
-    assert warm.exit_code == 0 and len(taken) == 1
-    assert all(isinstance(sent, str) for sent in taken[0].values())  # every folder as saved
-    assert index_rows(vault, ahead=scan_ahead(vault)) == in_place
-
-    # a child that read an index the parent no longer has: its digests alone are scanned again
-    cache = ParseCache(vault, parse_fingerprint(ononotes.vault.load_config(vault)))
-    current = {folder: row.digest for folder, row in cache.folders().items()}
-    cache.close()
-    assert len(current) == 6
-    told = {folder: SavedFolder(digest, frozenset(), 20) for folder, digest in current.items()}
-    monkeypatch.setattr(ononotes.cache, "saved_folders", lambda root, fingerprint: told)
-    ahead = scan_ahead(vault)
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "elsewhere"))
-    real_again = ononotes.vault._scan_again
-    again = []
-
-    def spied_again(root, folders):
-        again.extend(folders)
-        return real_again(root, folders)
-
-    monkeypatch.setattr(ononotes.vault, "_scan_again", spied_again)
-    assert index_rows(vault, ahead=ahead) == in_place
-    assert sorted(again) == sorted(current)
-    assert run(vault, *command, today="2025-04-01").stdout == warm.stdout
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
-    assert run(vault, *command, today="2025-04-01").stdout == warm.stdout
-
-
-def test_a_failed_or_unused_scan_ahead_leaves_no_child_behind(generated, monkeypatch):
-    import ononotes.vault
-    from ononotes.vault import scan_ahead
-
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    parent = os.getpid()
-    real_scan = ononotes.vault.scan_folders
-
-    def failing_in_the_child(*args, **options):
-        if os.getpid() != parent:
-            raise OSError("the child fails")
-        return real_scan(*args, **options)
-
-    monkeypatch.setattr(ononotes.vault, "scan_folders", failing_in_the_child)
-    failed = scan_ahead(generated)
-    child = failed.child
-    assert failed.result() is None and failed.reading is None
-    with pytest.raises(ChildProcessError):
-        os.waitpid(child, os.WNOHANG)
-    assert index_rows(generated, ahead=failed) == index_rows(generated)
-
-    monkeypatch.setattr(ononotes.vault, "scan_folders", real_scan)
-    unused = scan_ahead(generated)
-    child = unused.child
-    unused.close()
-    with pytest.raises(ChildProcessError):
-        os.waitpid(child, os.WNOHANG)
-
-
-@pytest.mark.parametrize(
-    ("args", "scans"),
-    [
-        (["new", "person-001"], True),  # the vault from ONO_VAULT
-        (["--vault", "{vault}", "new", "person-001", "--no-edit"], True),
-        (["--vault={vault}", "new", "person-001"], True),
-        (["--vault", "{vault}", "--vault", "{elsewhere}", "new", "x"], True),  # the first
-        (["new", "--help"], False),
-        (["--help"], False),
-        (["report"], True),
-        (["--vault", "{vault}", "report", "actions", "--format", "csv"], True),
-        (["report", "-h"], False),
-        (["person", "list"], False),
-        (["--version", "new"], False),
-        ([], False),
-    ],
-)
-def test_the_entry_point_starts_a_scan_for_ono_new_and_report_alone(
-    generated, monkeypatch, tmp_path, args, scans
-):
-    """The scan is of the vault the arguments name (else ONO_VAULT's), and is that scan: on a
-    cold run its folders counted (the workers stat as they parse), once a digest is saved each
-    folder's digest."""
-    import ononotes.forking
-    from ononotes.launch import _scan_for
-    from ononotes.vault import _counted_folders, _scans_received, load_config
-
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    elsewhere = tmp_path / "elsewhere"
-    named = any("{vault}" in arg for arg in args)
-    monkeypatch.setenv("ONO_VAULT", str(elsewhere if named else generated))
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    argv = [arg.format(vault=generated, elsewhere=elsewhere) for arg in args]
-    started = _scan_for(argv)
-    assert (started is not None) == scans
-    if started is not None:
-        assert started.key == str(generated)
-        top_sent, folders, sizes = started.result()  # no cache yet: the folders counted
-        here_top, here_folders, here_sizes = _counted_folders(generated, load_config(generated))
-        assert (folders, sizes) == (here_folders, here_sizes)
-        assert scan_as_plain_data(_scans_received(top_sent)) == scan_as_plain_data({"": here_top})
-        assert sizes == [len(list(Path(path).glob("*.md"))) for _, path in folders]
-        index_rows(generated)  # a cache, with each folder's digest
-        found = _scans_received(_scan_for(argv).result())
-        expected = index_vault_scans(generated)
-        assert {f: s.digest() for f, s in found.items()} == {
-            f: s.digest() for f, s in expected.items()
-        }
-
-
 def index_vault_scans(vault: Path) -> dict:
     from ononotes.vault import load_config, scan_folders
 
     return scan_folders(vault, load_config(vault))
-
-
-@pytest.mark.parametrize(
-    "command",
-    [("new", "person-001", "--dry-run"), ("report", "actions", "--format", "csv")],
-    ids=["new", "report"],
-)
-def test_the_command_takes_the_scan_the_entry_point_started(
-    generated, monkeypatch, tmp_path, capsys, command
-):
-    """Through ``launch.main`` as the ``ono`` script runs it: the early scan is taken when it
-    is of the vault the command resolves, and the output is the one it gives without."""
-    import shutil
-    import sys
-
-    import ononotes.forking
-    import ononotes.vault
-    from ononotes.forking import Forked
-    from ononotes.launch import main
-
-    vault = tmp_path / "vault"
-    shutil.copytree(generated, vault)
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("ONO_TODAY", "2025-04-01")
-    index_rows(vault)  # saved digests: on a cold run the child scans nothing
-    real_start, real_result = Forked.start.__func__, Forked.result
-    started, taken = [], []
-
-    def spied_start(cls, key, work):
-        started.append(real_start(cls, key, work))
-        return started[-1]
-
-    def spied_result(self):
-        found = real_result(self)
-        taken.append(self if found is not None else None)
-        return found
-
-    monkeypatch.setattr(Forked, "start", classmethod(spied_start))
-    monkeypatch.setattr(Forked, "result", spied_result)
-
-    def ono(*args: str) -> str:
-        monkeypatch.setattr(sys, "argv", ["ono", *args])
-        with pytest.raises(SystemExit) as exited:
-            main()
-        assert exited.value.code == 0
-        return capsys.readouterr().out
-
-    first = ono("--vault", str(vault), *command)
-    assert "person-001" in first
-    assert len(started) == 1 and taken == started  # the entry point's scan, not another
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: False)
-    assert ono("--vault", str(vault), *command) == first
-    assert started[1:] == [None, None] and len(taken) == 1  # nothing forked this time
-
-
-def test_an_early_scan_of_another_vault_is_closed_and_the_right_one_started(
-    generated, monkeypatch, tmp_path
-):
-    import ononotes.forking
-    import ononotes.vault
-    from ononotes.cli import Settings
-    from ononotes.launch import _scan_for
-
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("ONO_VAULT", raising=False)
-    index_rows(generated)  # saved digests, so that the child scans
-    started = _scan_for(["--vault", str(tmp_path), "new", "x"])
-    assert started.key == str(tmp_path)
-    wrong_child = started.child
-    from ononotes.vault import _scans_received
-
-    with Settings((str(generated),), started).scan_of(generated) as ahead:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(wrong_child, os.WNOHANG)
-        assert ahead.key == str(generated)
-        found = _scans_received(ahead.result())
-        right_child = ahead.child
-    expected = index_vault_scans(generated)
-    assert {f: s.digest() for f, s in found.items()} == {f: s.digest() for f, s in expected.items()}
-    with pytest.raises(ChildProcessError):  # reaped on leaving
-        os.waitpid(right_child, os.WNOHANG)
-
-
-def test_a_command_that_fails_before_taking_its_early_scan_reaps_it(monkeypatch, tmp_path):
-    import sys
-
-    import ononotes.forking
-    from ononotes.forking import Forked
-    from ononotes.launch import main
-
-    monkeypatch.setattr(ononotes.forking, "may_fork", lambda: True)
-    real_start = Forked.start.__func__
-    started = []
-
-    def spied(cls, key, work):
-        forked = real_start(cls, key, work)
-        started.append(forked)
-        return forked
-
-    monkeypatch.setattr(Forked, "start", classmethod(spied))
-    monkeypatch.setattr(sys, "argv", ["ono", "--vault", str(tmp_path / "missing"), "new", "x"])
-    with pytest.raises(SystemExit) as exited:
-        main()
-    assert exited.value.code == 2 and len(started) == 1
-    with pytest.raises(ChildProcessError):
-        os.waitpid(started[0].child, os.WNOHANG)

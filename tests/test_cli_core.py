@@ -284,10 +284,10 @@ def test_two_new_at_once_give_one_note_and_one_refusal(vault, tmp_path):
 
 @pytest.mark.parametrize("args", [["--help"], ["new", "--help"], ["--version"]])
 def test_help_does_not_import_heavy_modules(args):
-    """Through the real entry point, which glances at the arguments before importing click."""
+    """Through the real entry point."""
     code = (
         "import sys\n"
-        "from ononotes.launch import main\n"
+        "from ononotes.cli import main\n"
         f"sys.argv = ['ono', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = ('git', 'watchdog', 'jinja2', 'yaml', 'mistune', 'frontmatter', 'sqlite3')\n"

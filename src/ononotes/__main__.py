@@ -1,5 +1,5 @@
 """``python -m ononotes`` runs the ``ono`` command."""
 
-from .launch import main
+from .cli import main
 
 main()

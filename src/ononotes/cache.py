@@ -43,30 +43,6 @@ def _stored_fingerprint(fingerprint: str) -> str:
     return f"{__version__}/{FORMAT}/{fingerprint}"
 
 
-def saved_folders(root: Path, fingerprint: str) -> dict[str, SavedFolder]:
-    """``ParseCache.folders`` without the people (each folder's digest and number of files),
-    read without writing anything (for a scan in a forked child, beside the
-    parent's own connection); empty if there is no cache of this format, or it cannot be
-    read."""
-    path = cache_path(root)
-    if not path.exists():
-        return {}
-    try:
-        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=2)
-        try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-            if row is None or row[0] != _stored_fingerprint(fingerprint):
-                return {}
-            rows = db.execute("SELECT folder, digest, files FROM folders").fetchall()
-            return {
-                folder: SavedFolder(digest, frozenset(), files) for folder, digest, files in rows
-            }
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return {}
-
-
 class SavedFolder(NamedTuple):
     """A top-level folder's index blob, as saved: the digest of the scan it was made from, the
     people its files are about (their notes' person, their profiles' slug), how many files."""

@@ -6,7 +6,6 @@ place. Heavy modules are imported inside the commands so that ``ono --help`` sta
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -68,30 +67,10 @@ def _failure(message: str, code: int) -> click.ClickException:
 
 
 class Settings:
-    """What the group options decided, for the commands; and a scan of the vault that
-    ``launch`` may have started before click was imported."""
+    """What the group options decided, for the commands."""
 
-    def __init__(self, vaults: tuple[str, ...], started=None):
+    def __init__(self, vaults: tuple[str, ...]):
         self.vaults = vaults
-        self.started = started
-
-    @contextlib.contextmanager
-    def scan_of(self, root: Path):
-        """The scan started early, if it is of the vault this command uses (the same
-        ``--vault``, from the same folder); else a scan of ``root`` started now (or None).
-        Whether it is taken or not, it is stopped and reaped on leaving."""
-        from .vault import scan_ahead
-
-        started, self.started = self.started, None
-        if started is not None and started.key != (self.vaults[0] if self.vaults else None):
-            started.close()
-            started = None
-        ahead = started or scan_ahead(str(root))
-        try:
-            yield ahead
-        finally:
-            if ahead is not None:
-                ahead.close()
 
     def root(self) -> Path:
         from .vault import find_vault
@@ -160,7 +139,7 @@ def cli(ctx: click.Context, vault: tuple[str, ...]) -> None:
     """ononotes: 1:1 meetings as Markdown files, with carried action items and reports."""
     if not vault and os.environ.get("ONO_VAULT"):
         vault = (os.environ["ONO_VAULT"],)
-    ctx.obj = Settings(vault, started=ctx.obj)  # ctx.obj: what launch.main passed
+    ctx.obj = Settings(vault)
 
 
 @cli.command()
@@ -232,13 +211,11 @@ def person_list(settings: Settings) -> None:
 @click.pass_obj
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
-    root = settings.root()
-    with settings.scan_of(root) as ahead:  # the stats on the other core while the rest imports
-        from .workflow import new_meeting
+    from .workflow import new_meeting
 
-        result = new_meeting(
-            root, slug, _today(), date, meeting_type, template, dry_run, private, ahead
-        )
+    result = new_meeting(
+        settings.root(), slug, _today(), date, meeting_type, template, dry_run, private
+    )
     if dry_run:
         click.echo(result.text, nl=False)
         return
@@ -338,22 +315,18 @@ def check(settings: Settings) -> None:
 @click.pass_obj
 def report(settings: Settings, which: str | None, output: str | None, **options) -> None:
     """Cadence and follow-through reports; both when neither is named. Several --vault roll up."""
-    roots = settings.roots()
-    # one vault: its stats on the other core while the reports import
-    with settings.scan_of(roots[0]) if len(roots) == 1 else contextlib.nullcontext() as ahead:
-        from .reporting import run_report
+    from .reporting import run_report
 
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        result = run_report(
-            roots,
-            which,
-            _today(),
-            output=output,
-            color=color,
-            progress=sys.stderr.isatty(),
-            ahead=ahead,
-            **options,
-        )
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    result = run_report(
+        settings.roots(),
+        which,
+        _today(),
+        output=output,
+        color=color,
+        progress=sys.stderr.isatty(),
+        **options,
+    )
     _warn(result.problems)
     if result.path is not None:
         click.echo(f"wrote {result.path}", err=True)
@@ -571,6 +544,6 @@ def handover(settings: Settings, slug: str, dest: str) -> None:
     click.echo(result.summary)
 
 
-def main(started=None) -> None:
-    """Run ``ono``; ``started``: a scan of the vault begun before click was imported."""
-    cli(prog_name="ono", obj=started)
+def main() -> None:
+    """Run ``ono``."""
+    cli(prog_name="ono")

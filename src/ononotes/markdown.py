@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from .fields import item_fields
-from .model import Heading, Item, ParsedBody, build_heading, build_item, build_parsed_body
+from .model import Heading, Item, ParsedBody
 
 TASK_RE = re.compile(r"\[(.)\][ \t\f\v]+(?=\S)")
 BULLET_RE = re.compile(r"[-+*](?=[ \t]|$)")
@@ -299,7 +299,7 @@ class _Scanner:
             else:
                 paragraph = False
                 if not columns:
-                    headings.append(build_heading(index, *detail))
+                    headings.append(Heading(index, *detail))
         else:
             index = len(self.lines)
         self.paragraph_start, self.paragraph_top_level = paragraph_start, paragraph_top_level
@@ -611,8 +611,6 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
         parent = task_stack[-1][1] if task_stack else None
         task_stack.append((end, len(items)))
         items.append(
-            build_item(
-                start, end, indent, char, text, owner, due, created, done, key, section, parent
-            )
+            Item(start, end, indent, char, text, owner, due, created, done, key, section, parent)
         )
-    return build_parsed_body(tuple(items), headings, tuple(list_starts), tuple(problems))
+    return ParsedBody(tuple(items), headings, tuple(list_starts), tuple(problems))

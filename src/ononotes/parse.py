@@ -15,7 +15,7 @@ from typing import Any
 
 from .fields import is_slug, parse_iso_date
 from .markdown import scan
-from .model import Note, Problem, Profile, build_note, slot_builder
+from .model import Note, Problem, Profile
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 10_000
@@ -46,9 +46,6 @@ class Document:
     meta: dict[str, Any] | None  # None: the file has no front matter
     body_start: int
     meta_lines: tuple[str, ...] = ()
-
-
-build_document = slot_builder(Document, "build_document")
 
 
 def decode(data: bytes) -> str:
@@ -254,7 +251,7 @@ def read_document(data: bytes | str) -> Document:
             f"front matter must be a mapping of keys to values, not a {type(meta).__name__}", 2
         )
     meta_lines = tuple(lines[1:closing])
-    return build_document(tuple(lines), meta, body_start, meta_lines)
+    return Document(tuple(lines), meta, body_start, meta_lines)
 
 
 def key_line(document: Document, key: str) -> int:
@@ -337,7 +334,7 @@ def note_from_document(
     tags = tuple(str(tag) for tag in tags) if isinstance(tags, (list, tuple)) else (str(tags),)
     body = scan(document.lines, document.body_start, me)
     problems.extend(body.problems)
-    note = build_note(  # Note(...), built faster: see model.slot_builder
+    note = Note(
         path,
         person,
         date,

@@ -226,11 +226,9 @@ def cached_reports(
     person: str | None,
     with_items: bool,
     progress: bool = False,
-    ahead=None,
 ) -> tuple[CadenceReport | None, ActionsReport | None, tuple[Problem, ...]]:
     """``build_reports`` for one vault, reusing each person's results while none of their files
-    changed: the answer is the same, but a warm report decodes no note at all. ``ahead``: the
-    vault's scan, started in another process (see ``vault.scan_ahead``).
+    changed: the answer is the same, but a warm report decodes no note at all.
 
     A person's result is keyed by their notes' and profile's stamps, the window, the config,
     the templates' placeholder lines and the code's version; items are stored apart from the
@@ -262,7 +260,6 @@ def cached_reports(
         config,
         progress=_progress_bar if progress else None,
         summarize=compute,
-        ahead=ahead,
     )
     cache = index.cache
     base = repr((FORMAT, __version__, window, config))
@@ -495,10 +492,8 @@ def run_report(
     items: bool = False,
     color: bool = False,
     progress: bool = False,
-    ahead=None,
 ) -> ReportResult:
-    """Everything ``ono report`` does but printing: read, build, render, and write with -o.
-    ``ahead``: a scan of the one vault, started in another process (see ``vault.scan_ahead``)."""
+    """Everything ``ono report`` does but printing: read, build, render, and write with -o."""
     if which is not None and which not in REPORTS:
         raise UsageError(f"unknown report {which!r}: use cadence or actions (or neither, for both)")
     if items and which == "cadence":
@@ -509,7 +504,7 @@ def run_report(
     if len(roots) == 1:
         with_items = items or fmt in NEEDS_ITEMS
         cadence, actions, read_problems = cached_reports(
-            roots[0], window, which, person, with_items, progress, ahead
+            roots[0], window, which, person, with_items, progress
         )
         title = vault_names(roots)[0]
     else:

@@ -30,7 +30,6 @@ from .model import (
     Note,
     Problem,
     Profile,
-    slot_builder,
 )
 
 if TYPE_CHECKING:
@@ -340,9 +339,6 @@ class ActionItem(CachedRecord):
     age_days: int | None = None  # as-of minus created, for open items
 
 
-build_action_item = slot_builder(ActionItem, "build_action_item")
-
-
 @dataclass(frozen=True, slots=True)
 class FollowThrough:
     """The counters of SPEC §5 for one person, one owner or the team."""
@@ -422,7 +418,7 @@ class _Chain:
         is_open = state == OPEN
         item = self.item
         due = item.due
-        return build_action_item(  # ActionItem(...), field by field: see model.slot_builder
+        return ActionItem(
             self.person,
             self.key,
             item.text,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import forking
 from .errors import NoteError, UsageError
 from .fields import is_slug
 from .model import Config, Note, Problem, Profile
@@ -254,16 +253,10 @@ class FolderScan:
     __slots__ = ("rels", "numbers", "failed", "_digest")
 
     def __init__(self) -> None:
-        self.rels: list[str] | None = []
+        self.rels: list[str] = []
         self.numbers: list[int] = []  # four a file
         self.failed: set[str] = set()  # stat failed: their numbers are zeros
         self._digest: str | None = None
-
-    @classmethod
-    def digest_only(cls, digest: str) -> FolderScan:
-        scan = cls()
-        scan.rels, scan._digest = None, digest
-        return scan
 
     def entries(self, root: Path) -> list[FileEntry]:
         """Each file's path, its path relative to the vault, and its stamp text (None when
@@ -304,23 +297,11 @@ def _numbers_digest(names: list[str], numbers: list[int]) -> str:
     return digest.hexdigest()
 
 
-SPLIT_SCAN_FROM = 4000  # files (at the last run) before a second process takes half the stats
-
-
-def scan_folders(root: Path, config: Config, saved: dict | None = None) -> dict[str, FolderScan]:
+def scan_folders(root: Path, config: Config) -> dict[str, FolderScan]:
     """Every ``*.md`` that may be a note (not in hidden folders, templates or private notes), by
-    top-level folder ('' for the vault's own): one stat each, following symlinks, no reading.
-    ``saved``: what the cache holds of each folder (``SavedFolder``). When it counts many files,
-    a second process stats half the folders: the stats are most of a warm run, and the
-    kernel's time, not Python's."""
-    saved = saved or {}
+    top-level folder ('' for the vault's own): one stat each, following symlinks, no reading."""
     top, folders = _top_level(root, config)
-    scans = None
-    expected = sum(folder.files for folder in saved.values())
-    if expected >= SPLIT_SCAN_FROM and len(folders) > 1 and forking.may_fork():
-        scans = _scan_in_two(folders, {name: folder.digest for name, folder in saved.items()})
-    if scans is None:
-        scans = _scan_tops(folders)
+    scans = _scan_tops(folders)
     if top.rels:
         scans[""] = top
     return scans
@@ -344,81 +325,6 @@ def _scan_tops(folders: list[tuple[str, str]]) -> dict[str, FolderScan]:
         if scan.rels:
             scans[name] = scan
     return scans
-
-
-def _scan_in_two(
-    folders: list[tuple[str, str]], saved: dict[str, str | None]
-) -> dict[str, FolderScan] | None:
-    """``_scan_tops`` with every other folder scanned by a forked child (see ``_scans_to_send``
-    for what it sends back); if the child fails, the parent scans its half too."""
-    theirs, mine = folders[1::2], folders[0::2]
-    forked = forking.fork_with_pipe(lambda: _scans_to_send(_scan_tops(theirs), saved))
-    if forked is None:
-        return None
-    scans = _scan_tops(mine)
-    told = forking.receive(*forked)
-    scans.update(_scans_received(told) if isinstance(told, dict) else _scan_tops(theirs))
-    return scans
-
-
-def _scans_to_send(scans: dict[str, FolderScan], saved: dict[str, str | None]) -> dict:
-    """A child's scans, as it sends them: the digest alone of a folder whose digest is the
-    ``saved`` one (the parent reads such a folder from its index blob), else its files and
-    digest. A digest alone is text, the files a tuple."""
-    message: dict[str, str | tuple] = {}
-    for name, scan in scans.items():
-        digest = scan.digest()
-        if digest is not None and saved.get(name) == digest:
-            message[name] = digest
-        else:  # with its digest, worked out here rather than in the waiting parent
-            message[name] = (scan.rels, scan.numbers, scan.failed, digest)
-    return message
-
-
-def _scans_received(message: dict) -> dict[str, FolderScan]:
-    scans = {}
-    for name, sent in message.items():
-        if isinstance(sent, str):
-            scans[name] = FolderScan.digest_only(sent)
-        else:
-            scan = scans[name] = FolderScan()
-            scan.rels, scan.numbers, scan.failed, scan._digest = sent
-    return scans
-
-
-def _scan_again(root: Path, folders) -> dict[str, FolderScan]:
-    """A fresh scan of each of ``folders`` (empty for one that has gone meanwhile)."""
-    scans = _scan_tops([(folder, os.path.join(root, folder)) for folder in folders])
-    return {folder: scans.get(folder) or FolderScan() for folder in folders}
-
-
-def scan_ahead(explicit: str | None) -> forking.Forked | None:
-    """Start scanning the vault ``find_vault(explicit)`` finds in a forked child, for
-    ``index_vault`` to take: the stats then run on the other core while this process imports
-    what its command needs. ``ono new`` spends about as long importing click, its parser and
-    Jinja2 as it takes to stat 20,000 files, so in a big vault the scan costs it little. The
-    scan is taken once: a later ``index_vault`` scans for itself, as files may have changed.
-    None where forking is unsafe."""
-    return forking.Forked.start(explicit, lambda: scan_message(explicit))
-
-
-def scan_message(explicit: str | None) -> dict | tuple:
-    """What a scan ahead sends back (see ``_scans_to_send``), worked out in the child: it
-    finds the vault, reads its config and the saved folder digests, and scans. When no digest
-    is saved (a cold run, where the parent's workers stat as they parse), it sends
-    ``_counted_folders`` instead, as a tuple (the top level's scan as ``_scans_to_send`` has
-    it)."""
-    from .cache import saved_folders
-
-    root = find_vault(explicit)
-    config = load_config(root)
-    saved = saved_folders(root, parse_fingerprint(config))
-    if not saved:  # a cold run: the parent's workers stat as they parse (_scan_and_parse)
-        top, folders, sizes = _counted_folders(root, config)
-        return _scans_to_send({"": top}, {}), folders, sizes
-    # a big vault's scan split in two here too (a grandchild), while the parent imports
-    scans = scan_folders(root, config, saved)
-    return _scans_to_send(scans, {folder: saved[folder].digest for folder in saved})
 
 
 # open folders by descriptor where the platform can: each stat then resolves one name, not the
@@ -604,11 +510,8 @@ def parse_files(
 
 
 def _in_workers(work, jobs: list, workers: int):
-    """``work(job)`` for each job, in ``workers`` processes, the results in the jobs' order:
-    forked ones where that is safe (see ``forking.map_forked``), else a process pool."""
-    if forking.may_fork():
-        yield from forking.map_forked(work, jobs, workers)
-        return
+    """``work(job)`` for each job, in ``workers`` processes, the results in the jobs' order
+    (``Executor.map`` keeps it), so a parallel run merges exactly as a serial one would."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -625,18 +528,16 @@ def _add_summaries(summaries: Summaries, more: Summaries) -> None:
 
 
 def _scan_and_parse(
-    root: Path, config: Config, progress=None, summarize=None, counted: tuple | None = None
+    root: Path, config: Config, progress=None, summarize=None
 ) -> tuple[dict[str, FolderScan], list[tuple], Summaries] | None:
     """A cold run (the cache knows no folder) of a big vault: what ``scan_folders`` and
     ``parse_files`` give, with each worker stat'ing the folders it parses, so that the stats
     run beside the parsing instead of before it. None for a vault too small for workers
-    (counted by listing its folders, which costs no stat), or a machine with one core.
-    ``counted``: ``_counted_folders``, made by the entry point's child while this process
-    imported."""
+    (counted by listing its folders, which costs no stat), or a machine with one core."""
     workers = min(os.cpu_count() or 1, 4)
     if workers < 2:
         return None
-    top, folders, sizes = counted or _counted_folders(root, config)
+    top, folders, sizes = _counted_folders(root, config)
     total = sum(sizes) + len(top.rels)
     if total < PARALLEL_FROM:
         return None
@@ -648,7 +549,7 @@ def _scan_and_parse(
     rows: list[tuple] = []
     summaries: Summaries = {}
     for sent, chunk_rows, chunk_summaries in _in_workers(_scan_and_parse_job, jobs, workers):
-        scans.update(_scans_received(sent))
+        scans.update(sent)
         rows += chunk_rows
         _add_summaries(summaries, chunk_summaries)
         if report is not None:
@@ -680,7 +581,9 @@ def _scan_and_parse_job(job: tuple) -> tuple[dict, list[tuple], Summaries]:
     entries = entries + [entry for scan in scans.values() for entry in scan.entries(root)]
     files = [(entry.path, entry.rel) for entry in entries]
     parsed, summaries = _parse_records(root, config, files, None, summarize, summarize is None)
-    return _scans_to_send(scans, {}), _rows(entries, parsed), summaries
+    for scan in scans.values():
+        scan.digest()  # worked out here, beside the parsing, not in the waiting parent
+    return scans, _rows(entries, parsed), summaries
 
 
 def _rows(entries: list[FileEntry], parsed: list[tuple]) -> list[tuple]:
@@ -746,7 +649,6 @@ class VaultIndex:
         for folder, rows in loaded.items():
             self.by_folder[folder] = rows
             self.known.update(rows)
-        self._rescan({f for f in missing if self.scanned[f].rels is None})
         entries = [entry for folder in missing for entry in self.scanned[folder].entries(self.root)]
         parsed, _ = parse_files(self.root, self.config, entries)
         for folder in missing:
@@ -757,15 +659,6 @@ class VaultIndex:
         if self.cache is not None and entries:
             blobs = {f: (self.digests[f], _stamped(self.by_folder[f])) for f in missing}
             self.cache.update((row for row in parsed if row[1]), (), blobs, ())
-
-    def _rescan(self, folders: set[str]) -> None:
-        """Scan again the folders known by their digest alone, to read their files. Should
-        one have changed since, the vault's digest no longer stands for what is read."""
-        for folder, scan in _scan_again(self.root, folders).items():
-            self.scanned[folder] = scan
-            if scan.digest() != self.digests[folder]:
-                self.digest = None
-                self.digests[folder] = scan.digest()
 
     def summary(self, person: str, paths, profile: str | None):
         """What ``summarize`` made of ``person`` in this run, if it saw exactly these note
@@ -817,13 +710,11 @@ def index_vault(
     use_cache: bool = True,
     progress=None,
     summarize=None,
-    ahead: forking.Forked | None = None,
 ) -> VaultIndex:
     """Stat every file, parse those the cache does not know as they are now, store them.
     ``progress``, when given, is called with the number of files to parse, then a callback for
     the parsing to report to. ``summarize(person, notes, profile)``, a picklable function, is
     run where the files are parsed on the people they are about (see ``VaultIndex.summary``).
-    ``ahead``: a scan started earlier (see ``scan_ahead``), taken if it worked.
     """
 
     from .cache import ParseCache
@@ -833,26 +724,13 @@ def index_vault(
     saved = cache.folders() if cache is not None else {}
     if not saved:  # a cold run parses every file: import the parser while the scan runs
         _parsers()
-    told = ahead.result() if ahead is not None else None
-    cold = None  # (scans, parsed rows, summaries) of a cold run's workers
-    if isinstance(told, dict):
-        scans = _scans_received(told)
-    else:
-        counted = None
-        if isinstance(told, tuple):  # the child's count of a cold run's folders
-            top_sent, folders, sizes = told
-            counted = _scans_received(top_sent)[""], folders, sizes
-        cold = _scan_and_parse(root, config, progress, summarize, counted) if not saved else None
-        scans = cold[0] if cold is not None else scan_folders(root, config, saved)
+    cold = _scan_and_parse(root, config, progress, summarize) if not saved else None
+    scans = cold[0] if cold is not None else scan_folders(root, config)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
     unchanged = {
         f for f, digest in digests.items() if digest and f in saved and saved[f].digest == digest
     }
     changed = [folder for folder in digests if folder not in unchanged]
-    # a folder sent as its digest alone, by a child that read an older index than ours
-    again = _scan_again(root, [f for f in changed if scans[f].rels is None])
-    scans.update(again)
-    digests.update((folder, scan.digest()) for folder, scan in again.items())
     removed = [folder for folder in saved if folder not in scans]
     known: dict[str, tuple[str, str, str | None]] = {}
     if cache is not None and (changed or removed):
@@ -943,15 +821,14 @@ def load_vault(
     person: str | None = None,
     use_cache: bool = True,
     progress=None,
-    ahead: forking.Forked | None = None,
 ) -> Vault:
     """Read every note and profile; one bad file becomes a problem, never an exception.
 
     With ``person``, only that person's notes and profile are decoded, and only their problems
-    reported: the cost of ``ono new`` then barely grows with the vault. ``progress`` and
-    ``ahead``: see ``index_vault``.
+    reported: the cost of ``ono new`` then barely grows with the vault. ``progress``: see
+    ``index_vault``.
     """
-    index = index_vault(root, config, use_cache, progress, ahead=ahead)
+    index = index_vault(root, config, use_cache, progress)
     wanted = list(index.rows if person is None else index.rows_about(person))
     vault = Vault(root, index.config)
     decoded = index.decode(wanted)

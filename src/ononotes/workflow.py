@@ -31,7 +31,6 @@ from .vault import (
 )
 
 if TYPE_CHECKING:
-    from .forking import Forked
     from .prep import Brief
 
 GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
@@ -234,19 +233,16 @@ def new_meeting(
     template: str | None = None,
     dry_run: bool = False,
     private: bool = False,
-    ahead: Forked | None = None,
 ) -> NewResult:
     """Scaffold the next meeting with ``slug``: render the template, carry the open items of the
     last note, write it atomically. Refuses when the person already has a note of that type that
-    day. ``ahead``: the vault's scan, started in another process (see ``scan_ahead``)."""
-    from .templates import load_engine, render_template, template_location
+    day."""
+    from .templates import render_template, template_location
 
     check_slug(slug)
     when = check_date(date, "--date") or today
     config = load_config(root)
-    if ahead is not None:
-        load_engine()  # while the scan goes on
-    vault = load_vault(root, config, person=slug, ahead=ahead)
+    vault = load_vault(root, config, person=slug)
     profile = vault.profiles.get(slug)
     notes = vault.notes_for(slug)
     kind = meeting_type or _default_type(profile)
