@@ -116,7 +116,10 @@ FILES: dict[str, str] = {
         "- [x] @gus fix typo",
         "- [ ] think about offsite",
     ),
-    "gus/2026-04-06.md": note("2026-04-06", PLAN.replace("[ ]", "[x]"), "- [ ] @gus future thing"),
+    # planned (after as-of): the tick of NOTES counts at once (SPEC v2 §5), the rest is ignored
+    "gus/2026-04-06.md": note(
+        "2026-04-06", PLAN, NOTES.replace("[ ]", "[x]"), "- [ ] @gus future thing"
+    ),
 }
 
 

@@ -444,3 +444,49 @@ def index_vault_scans(vault: Path) -> dict:
     from ononotes.vault import load_config, scan_folders
 
     return scan_folders(vault, load_config(vault))
+
+
+def test_a_note_filed_in_another_persons_folder_gives_one_answer_cold_serial_or_warm(
+    generated, run, monkeypatch, tmp_path
+):
+    """A note of person-002 filed in person-001's folder, with the same date and file name as
+    one in person-002's own: the two are ordered by path whichever worker reads them, so
+    parallel cold, serial cold and warm runs print byte-identical reports."""
+    import shutil
+
+    import ononotes.vault
+
+    vault = tmp_path / "vault"
+    shutil.copytree(generated, vault)
+    own = sorted((vault / "person-002").glob("20*.md"))[3]
+    # the same day's note again, with an item of its own, as a second file a sync brought in
+    (vault / "person-001" / own.name).write_text(
+        own.read_text().replace(
+            "## Action items\n", "## Action items\n- [ ] @person-002 misfiled\n"
+        )
+    )
+    json_report = ("report", "--format", "json")
+
+    def cold(name: str) -> str:
+        monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / name))
+        return run(vault, *json_report, today="2025-04-01").stdout
+
+    serial = cold("serial")
+    assert '"person-002"' in serial
+    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    for chunks in (1, 3, 1000):  # one folder a chunk, a few, all in one
+        monkeypatch.setattr(ononotes.vault, "_pack", _packed_by(chunks))
+        assert cold(f"parallel-{chunks}") == serial
+        assert run(vault, *json_report, today="2025-04-01").stdout == serial  # warm
+
+
+def _packed_by(folders_a_chunk: int):
+    """``vault._pack`` with a chosen number of folders in each chunk."""
+
+    def pack(groups, sizes, size):
+        return [
+            [entry for group in groups[at : at + folders_a_chunk] for entry in group]
+            for at in range(0, len(groups), folders_a_chunk)
+        ]
+
+    return pack

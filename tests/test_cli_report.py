@@ -69,7 +69,7 @@ def test_actions_json_follows_the_spec(team, run):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {"as_of", "people", "owners", "team", "items"} <= set(data)
-    assert data["team"]["created"] == 12 and data["team"]["follow_through"] == 5 / 11
+    assert data["team"]["created"] == 12 and data["team"]["follow_through"] == 6 / 11
     room = next(i for i in data["items"] if i["key"] == "@me book the room")
     assert (room["owner"], room["state"], room["closed"], room["source"]) == (
         "dana",

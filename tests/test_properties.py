@@ -254,8 +254,20 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
     notes, as_of = history
     for person, person_notes in group_by_person(notes).items():
         seen = [note for note in person_notes if note.date <= as_of]
-        index = {note.path: number for number, note in enumerate(seen)}
         states = [states_of(note) for note in seen]
+        # SPEC v2 §5: the closing marks of the next (planned) note count, and nothing else of it
+        ahead = next((note for note in person_notes if note.date > as_of), None)
+        closing = {}
+        if ahead is not None and seen:
+            closing = {
+                key: state
+                for key, state in states_of(ahead).items()
+                if state != "open" and states[-1].get(key) == "open"
+            }
+        latest = len(seen) - 1  # the latest note up to as-of
+        if closing:
+            seen, states = [*seen, ahead], [*states, closing]
+        index = {note.path: number for number, note in enumerate(seen)}
         items = follow_items(person, person_notes, as_of)
         spans: dict[str, list[tuple[int, int]]] = {}
         for item in items:
@@ -277,7 +289,7 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
                     assert item.days_to_close == (item.closed - item.created).days
                 else:
                     assert item.closed == seen[where].date
-            elif last == len(seen) - 1:
+            elif last == latest:
                 assert item.state == "open" and item.closed is None
             else:
                 assert item.state == DROPPED and item.closed == seen[last + 1].date
@@ -300,9 +312,9 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
             for (_, last), (first, _) in pairwise(sorted(spans[key])):
                 if first == last + 1:  # a new item right after another: a real restart
                     assert states[last][key] != "open" and states[first][key] == "open"
-        if seen:  # an item open in the latest note is open
-            for key, state in states[-1].items():
-                if state == "open":
+        if seen:  # an item open in the latest note is open, unless closed in the next one
+            for key, state in states[latest].items():
+                if state == "open" and key not in closing:
                     assert [i.state for i in items if i.key == key][-1] == "open"
         for i in range(len(states) - 1):  # done twice in a row: one item
             for key, state in states[i].items():

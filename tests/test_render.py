@@ -139,14 +139,14 @@ def test_actions_json_values():
     assert gus == {
         "person": "gus",
         "created": 11,
-        "done": 5,
-        "open": 4,
+        "done": 6,
+        "open": 3,
         "dropped": 1,
         "cancelled": 1,
-        "follow_through": 0.5,
-        "median_days_to_close": 0,
+        "follow_through": 0.6,
+        "median_days_to_close": 1.5,
         "stale": 1,
-        "overdue": 2,
+        "overdue": 1,
     }
     ann = next(row for row in data["people"] if row["person"] == "ann")
     assert ann["follow_through"] is None and ann["median_days_to_close"] is None
@@ -166,7 +166,7 @@ def test_actions_json_values():
         "source": "gus/2026-03-30.md:10",
     }
     assert [row["owner"] for row in data["owners"]] == ["ann", "dana", "eve", "gus", "unassigned"]
-    assert data["team"]["follow_through"] == 5 / 11
+    assert data["team"]["follow_through"] == 6 / 11
 
 
 def test_both_reports_in_one_json_object():
@@ -198,7 +198,7 @@ def test_actions_csv_and_items_csv():
     _, actions = reports()
     rows = rows_of(render_csv(None, actions))
     assert list(rows[0]) == ["person", *COUNTERS]
-    assert next(r for r in rows if r["person"] == "gus")["follow_through"] == "0.5"
+    assert next(r for r in rows if r["person"] == "gus")["follow_through"] == "0.6"
     items = rows_of(render_csv(None, actions, items=True))
     assert list(items[0]) == ITEM_KEYS
     assert len(items) == 12
@@ -213,8 +213,8 @@ def test_both_reports_in_csv_share_one_row_per_person():
     assert (gus["held"], gus["items_created"], gus["follow_through"], gus["items_overdue"]) == (
         "5",
         "11",
-        "0.5",
-        "2",
+        "0.6",
+        "1",
     )
 
 
@@ -256,7 +256,7 @@ def test_table_fits_80_columns_and_flags_overdue_people_and_stale_items():
     assert "overdue: ann: 48 days since the last 1:1 (weekly, due 2026-02-18)" in text
     assert "overdue: fay: 30 days since they started (2w, due 2026-03-15)" in text
     team = next(line for line in text.splitlines() if line.startswith("team "))
-    assert team.split() == ["team", "12", "5", "5", "1", "1", "45%", "0", "1", "3"]
+    assert team.split() == ["team", "12", "6", "4", "1", "1", "55%", "1.5", "1", "2"]
     assert "dana (me)" in text
     assert "- gus: @gus write the plan due:2026-03-20" in text
     assert "    STALE OVERDUE · open 29d · carried 4x · gus/2026-03-30.md:10\n" in text
@@ -309,7 +309,7 @@ def test_markdown_of_the_fixture():
         "| Ann Archer (ann) | weekly | 5 | 2 | 2 | 2026-02-11 | 48 | 2026-02-18 | 75% | **overdue** |"
         in text
     )
-    assert "| dana (me) | 2 | 1 | 1 | 0 | 0 | 50% | 3 | 0 | 1 |" in text
+    assert "| dana (me) | 2 | 2 | 0 | 0 | 0 | 100% | 8.5 | 0 | 0 |" in text
     assert "### All items" in text
     assert "`gus/2026-03-30.md:10`" in text
 
@@ -334,7 +334,7 @@ def test_html_is_one_self_contained_file_without_script():
         "<title>14 days between 2026-01-21 and 2026-02-04: late (cadence 7 + 2 days)</title>"
         in html
     )
-    assert "<title>gus: 5 done of 11</title>" in html
+    assert "<title>gus: 6 done of 11</title>" in html
     assert "<title>2026-02-11: mood 2</title>" in html
     assert "dana (you)" in html
 

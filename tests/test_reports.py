@@ -185,11 +185,13 @@ def test_an_unreadable_cadence_falls_back_and_is_reported():
 #   D "@gus draft the memo" created:02-20: open N2, N3, cancelled N4 -> cancelled 03-23, carried 1
 #   C2 the same legal key again open N3 -> a new item; done N4 -> closed 03-23, 7 days
 #   E "@ann review the doc": open and done in N3 -> counts once, done; closed 03-16, 0 days
-#   G "@dana send notes" due 03-25: open N4, N5 -> open, carried 1, overdue, not stale
+#   G "@dana send notes" due 03-25: open N4, N5, ticked in N6 -> done 04-06 (N6's date), 14 days,
+#     carried 1 (N6 is not counted as a carry)
 #   K "@gus ship v1": done N4 -> done 03-23, 0 days; open again in N5 -> K2, a new open item
 #   F "@gus fix typo": cancelled and done in N5 -> done 03-30, 0 days
 #   H "think about offsite": open in N5, unassigned
-#   N6 (after as-of) ticks A and adds "@gus future thing": both ignored
+#   N6 (after as-of, planned) ticks G (SPEC v2: counts at once), carries A (not counted) and
+#     adds "@gus future thing" (ignored)
 # eve: "@eve hand over keys" due 02-20 open 02-02 and 02-09 -> open, carried 1, overdue.
 
 
@@ -203,7 +205,7 @@ def test_each_item_follows_the_chain_rule():
         ("@gus draft the memo", "cancelled"),
         ("ask legal about the contract", "done"),
         ("@ann review the doc", "done"),
-        ("@dana send notes", "open"),
+        ("@dana send notes", "done"),
         ("@gus ship v1", "done"),
         ("@gus ship v1", "open"),
         ("@gus fix typo", "done"),
@@ -280,11 +282,24 @@ def test_a_done_item_written_open_again_starts_a_new_item():
     assert second.source == f"gus/2026-03-30.md:{line_of('gus/2026-03-30.md', SHIP)}"
 
 
-def test_overdue_without_stale_and_items_of_a_person_who_left():
+def test_a_tick_in_the_next_planned_note_closes_the_item_at_once():
     report = actions()
     notes = item(report, "@dana send notes")
-    assert (notes.times_carried, notes.stale, notes.overdue) == (1, False, True)
-    assert notes.source == f"gus/2026-03-30.md:{line_of('gus/2026-03-30.md', NOTES)}"
+    assert (notes.state, notes.created, notes.closed, notes.days_to_close) == (
+        "done",
+        D(2026, 3, 23),
+        D(2026, 4, 6),
+        14,
+    )
+    assert (notes.times_carried, notes.stale, notes.overdue) == (1, False, False)
+    ticked = NOTES.replace("[ ]", "[x]")
+    assert notes.source == f"gus/2026-04-06.md:{line_of('gus/2026-04-06.md', ticked)}"
+    # carried into the planned note without a tick: still open, and not carried once more
+    assert item(report, "@gus write the plan").times_carried == 4
+
+
+def test_overdue_items_of_a_person_who_left():
+    report = actions()
     keys = item(report, "@eve hand over keys")
     assert (keys.person, keys.state, keys.times_carried, keys.overdue) == ("eve", "open", 1, True)
     assert keys.source == f"eve/2026-02-09.md:{line_of('eve/2026-02-09.md', KEYS)}"
@@ -293,11 +308,11 @@ def test_overdue_without_stale_and_items_of_a_person_who_left():
 def test_follow_through_per_person():
     report = actions()
     gus = row(report, "gus")
-    # 11 items: done B, C2, E, K, F; open A, G, K2, H; dropped C1; cancelled D
-    assert (gus.created, gus.done, gus.open, gus.dropped, gus.cancelled) == (11, 5, 4, 1, 1)
-    assert gus.follow_through == 0.5  # 5 / (5 + 1 + 4)
-    assert gus.median_days_to_close == 0  # 0, 0, 0, 3, 7
-    assert (gus.stale, gus.overdue) == (1, 2)  # A; A and G
+    # 11 items: done B, C2, E, K, F, G; open A, K2, H; dropped C1; cancelled D
+    assert (gus.created, gus.done, gus.open, gus.dropped, gus.cancelled) == (11, 6, 3, 1, 1)
+    assert gus.follow_through == 0.6  # 6 / (6 + 1 + 3)
+    assert gus.median_days_to_close == 1.5  # 0, 0, 0, 3, 7, 14
+    assert (gus.stale, gus.overdue) == (1, 1)  # A; A
     eve = row(report, "eve")
     assert (eve.created, eve.open, eve.follow_through, eve.overdue) == (1, 1, 0.0, 1)
     ann = row(report, "ann")  # a person with no items has a row of zeros
@@ -311,9 +326,9 @@ def test_follow_through_per_owner_and_team():
     assert list(owners) == ["ann", "dana", "eve", "gus", "unassigned"]  # unassigned last
     ann, dana, gus, unassigned = owners["ann"], owners["dana"], owners["gus"], owners["unassigned"]
     assert (ann.created, ann.done, ann.follow_through, ann.median_days_to_close) == (1, 1, 1.0, 0)
-    # dana: B (done, 3 days) by @me and G (open, overdue) by @dana
-    assert (dana.created, dana.done, dana.open, dana.follow_through) == (2, 1, 1, 0.5)
-    assert (dana.median_days_to_close, dana.overdue) == (3, 1)
+    # dana: B (done, 3 days) by @me and G (done in the planned note, 14 days) by @dana
+    assert (dana.created, dana.done, dana.open, dana.follow_through) == (2, 2, 0, 1.0)
+    assert (dana.median_days_to_close, dana.overdue) == (8.5, 0)
     # gus: A open, D cancelled, K done, K2 open, F done -> 2 / (2 + 0 + 2)
     assert (gus.created, gus.done, gus.open, gus.cancelled, gus.follow_through) == (5, 2, 2, 1, 0.5)
     assert (gus.stale, gus.overdue) == (1, 1)
@@ -322,9 +337,9 @@ def test_follow_through_per_owner_and_team():
     assert unassigned.follow_through == pytest.approx(1 / 3)
     team = report.team
     # gus's 11 plus eve's one open item
-    assert (team.created, team.done, team.open, team.dropped, team.cancelled) == (12, 5, 5, 1, 1)
-    assert team.follow_through == pytest.approx(5 / 11)
-    assert (team.median_days_to_close, team.stale, team.overdue) == (0, 1, 3)
+    assert (team.created, team.done, team.open, team.dropped, team.cancelled) == (12, 6, 4, 1, 1)
+    assert team.follow_through == pytest.approx(6 / 11)
+    assert (team.median_days_to_close, team.stale, team.overdue) == (1.5, 1, 2)
     assert report.me == ("dana",)
 
 
@@ -332,20 +347,22 @@ def test_since_counts_only_items_created_in_the_window():
     report = actions(Window(AS_OF, since=D(2026, 3, 16)))
     gus = row(report, "gus")
     # created on or after 03-16: C2, E, G, K, K2, F, H (the memo's created field is 02-20)
-    assert (gus.created, gus.done, gus.open, gus.dropped, gus.cancelled) == (7, 4, 3, 0, 0)
-    assert gus.follow_through == pytest.approx(4 / 7)
-    assert (gus.median_days_to_close, gus.stale, gus.overdue) == (0, 0, 1)
+    assert (gus.created, gus.done, gus.open, gus.dropped, gus.cancelled) == (7, 5, 2, 0, 0)
+    assert gus.follow_through == pytest.approx(5 / 7)
+    assert (gus.median_days_to_close, gus.stale, gus.overdue) == (0, 0, 0)  # 0, 0, 0, 7, 14
     assert {i.person for i in report.items} == {"gus"}
     assert report.team.created == 7
 
 
-def test_notes_after_as_of_are_ignored():
+def test_notes_after_as_of_are_ignored_but_for_closing_marks_in_the_next_planned_note():
     report = actions(Window(D(2026, 3, 20)), people=["gus"])
     gus = row(report, "gus")
-    # N1..N3 only: A open (carried 2), B done, C1 dropped, D open, C2 open, E done
-    assert (gus.created, gus.done, gus.open, gus.dropped) == (6, 2, 3, 1)
-    assert gus.follow_through == pytest.approx(2 / 6)
-    assert gus.median_days_to_close == 1.5  # B 3, E 0
+    # N1..N3: A open (carried 2), B done, C1 dropped, D open, C2 open, E done; N4 (03-23) is
+    # the next planned note: its marks cancel D and close C2; its new items (G, K) do not count
+    assert (gus.created, gus.done, gus.open, gus.dropped, gus.cancelled) == (6, 3, 1, 1, 1)
+    assert gus.follow_through == pytest.approx(3 / 5)
+    assert gus.median_days_to_close == 3  # B 3, E 0, C2 7
+    assert not [i for i in report.items if i.created > D(2026, 3, 20)]
     plan = item(report, "@gus write the plan")
     assert (plan.times_carried, plan.stale, plan.overdue) == (
         2,
@@ -451,3 +468,24 @@ def test_an_item_is_in_the_window_by_its_created_field_not_its_first_note():
         return any(item.key == "@gus draft the memo" for item in items)
 
     assert memo_counted(dt.date(2026, 2, 15)) and not memo_counted(dt.date(2026, 3, 1))
+
+
+def test_notes_of_one_day_and_name_in_two_folders_follow_in_one_order_whatever_the_input():
+    """The parse workers and the cache hand a person's notes over in different orders; the
+    notes are sorted by (date, file name) and then by path, so the chains never depend on it."""
+    from ononotes.reporting import PersonResults
+
+    def note_at(path: str, items: list[str]):
+        text = "---\nperson: x\ndate: 2026-01-08\n---\n" + "\n".join(items) + "\n"
+        return parse_note(text, path, "x")[0]
+
+    (earlier,) = notes_of(("2026-01-01", ["- [ ] a", "- [ ] b"]))
+    own = note_at("x/2026-01-08.md", ["- [x] a"])
+    misfiled = note_at("y/2026-01-08.md", ["- [ ] a", "- [ ] b"])
+    compute = PersonResults(("actions", "items"), Config(), Window(D(2026, 2, 1)), frozenset())
+    one = compute("x", [earlier, own, misfiled], None)
+    other = compute("x", [misfiled, earlier, own], None)
+    assert one == other
+    # x/ before y/: b is dropped at x/2026-01-08.md, then both start again in y/2026-01-08.md
+    states = [(i.key, i.state) for i in one["items"]]
+    assert states == [("a", "done"), ("b", "dropped"), ("a", "open"), ("b", "open")]

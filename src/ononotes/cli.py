@@ -251,9 +251,17 @@ def list_command(settings: Settings, slug: str | None) -> None:
     "--owner", default=None, metavar="SLUG", help="Only items owned by SLUG (me for yours)."
 )
 @click.option("--overdue", is_flag=True, help="Only items past their due date.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="json: a list with the fields of the report's items (SPEC §8).",
+)
 @click.pass_obj
-def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool) -> None:
+def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool, fmt: str) -> None:
     """Open action items across the vault."""
+    from .render.report_json import items_json
     from .render.text import todo_list
     from .vault import load_vault
     from .workflow import open_items
@@ -261,7 +269,8 @@ def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool)
     vault = load_vault(settings.root())
     _warn(vault.problems)
     today = _today()
-    click.echo(todo_list(open_items(vault, today, slug, owner, overdue), today), nl=False)
+    found = open_items(vault, today, slug, owner, overdue)
+    click.echo(items_json(found) if fmt == "json" else todo_list(found, today), nl=False)
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from .carry import ACTION_ITEMS_TITLE
 from .fields import without_dates
 from .insights import MOOD_WINDOW, GoalMentions, PersonInsights, goal_mentions, held_notes
 from .model import UNASSIGNED, Config, Note, Problem, Profile
-from .reports import Window, cadence_row, once_per_key, open_items
+from .reports import Window, cadence_row, open_items
 from .sections import (
     Section,
     find_section,
@@ -137,35 +137,17 @@ def _owner_order(person: str, me: str):
 
 
 def open_brief_items(
-    history: Sequence[Note], upcoming: Note | None, person: str, me: str, today: dt.date
+    notes: Sequence[Note], person: str, me: str, today: dt.date
 ) -> list[BriefItem]:
-    """Open items: those open in the last note before the meeting, followed back for their age
-    and times carried, then items first written in the upcoming note. Items already ticked in
-    the upcoming note are left out. Grouped by owner: the person, me, others, unassigned."""
-    ahead = once_per_key(upcoming.items) if upcoming is not None else {}
-    followed = open_items(person, history, today)
+    """The person's open items by the one rule (``reports.open_items``: a tick in the planned
+    note counts at once), each with its age and times carried, grouped by owner: the person,
+    me, others, unassigned; within a group, as they stand in their note."""
+    followed = open_items(person, notes, today)
     followed.sort(key=lambda item: int(item.source.rpartition(":")[2]))  # as they stand
     items = [
         _brief_item(i.text, i.owner, i.due, i.created, i.times_carried, i.source, today, me)
         for i in followed
-        if i.key not in ahead or ahead[i.key].is_open
     ]
-    if upcoming is not None:
-        known = set(once_per_key(history[-1].items)) if history else set()
-        items += [
-            _brief_item(
-                item.text,
-                item.owner,
-                item.due,
-                item.created or upcoming.date,
-                0,
-                f"{upcoming.path}:{item.line}",
-                today,
-                me,
-            )
-            for key, item in ahead.items()
-            if item.is_open and key not in known
-        ]
     return sorted(items, key=_owner_order(person, me))
 
 
@@ -276,7 +258,7 @@ def build_brief(
         overdue=row.overdue,
         next_date=upcoming.date if upcoming else None,
         next_path=upcoming.path if upcoming else None,
-        items=tuple(open_brief_items(history, upcoming, person, config.me, today)),
+        items=tuple(open_brief_items(notes, person, config.me, today)),
         their_points=_points(upcoming, config.their_agenda),
         my_points=_points(upcoming, config.my_agenda),
         last_meeting=preview_meeting(last) if last else None,

@@ -453,20 +453,19 @@ def follow_items(
     """Every item of one person, by the chain rule of SPEC §5, in order of first appearance;
     with ``created_in``, only those created in that window (the others are never built).
 
-    ``notes`` are the person's notes in (date, file name) order; those after as-of are ignored.
+    ``notes`` are the person's notes in (date, file name) order. Those dated after as-of are
+    ignored, but for one (SPEC v2): a done or cancelled mark in the next planned note closes
+    the open item it carries there, so a tick made before the meeting counts at once.
     """
     chains: list[_Chain] = []
     previous: dict[str, _Chain] = {}  # key -> its item in the previous note
     state_of = STATE_OF_CHAR.get
     for note in notes:
         if note.date > as_of:
+            _close_ticked_ahead(previous, note, as_of)
             break
         current: dict[str, _Chain] = {}
-        items = note.items
-        chosen = {item.key: item for item in items}  # as _once_per_key, when no key repeats
-        if len(chosen) < len(items):
-            chosen = once_per_key(items)
-        for key, item in chosen.items():
+        for key, item in _items_by_key(note).items():
             state = state_of(item.status_char, OPEN)
             chain = previous.get(key)
             if chain is not None and (
@@ -486,9 +485,28 @@ def follow_items(
     return [chain.finish(as_of) for chain in chains]
 
 
+def _items_by_key(note: Note) -> dict[str, Item]:
+    items = note.items
+    chosen = {item.key: item for item in items}  # as once_per_key, when no key repeats
+    return chosen if len(chosen) == len(items) else once_per_key(items)
+
+
+def _close_ticked_ahead(open_now: dict[str, _Chain], upcoming: Note, as_of: dt.date) -> None:
+    """The items ``upcoming`` (the first note after as-of) marks done or cancelled, closed
+    there when it is a planned note and they are open now; nothing else of it counts yet."""
+    if meeting_kind(upcoming, as_of) != PLANNED:
+        return
+    for key, item in _items_by_key(upcoming).items():
+        chain = open_now.get(key)
+        state = STATE_OF_CHAR.get(item.status_char, OPEN)
+        if chain is not None and chain.state == OPEN and state in _CLOSED:
+            chain.see(upcoming, item, state)
+
+
 def open_items(person: str, notes: Sequence[Note], as_of: dt.date) -> list[ActionItem]:
-    """The items of ``person`` open as of ``as_of`` (those open in their last note), in order
-    of first appearance."""
+    """The one rule for "which items are open" (SPEC §5): the items of ``person`` still open
+    as of ``as_of``, in order of first appearance. ``todo``, ``prep``, the reports, the
+    dashboard, ``handover``, ``review`` and the editor server all ask this function."""
     return [item for item in follow_items(person, notes, as_of) if item.state == OPEN]
 
 

@@ -16,7 +16,9 @@ from .carry import CARRY_MARKER, CarryResult, carry_open_items, refresh_carried
 from .checks import check_date, check_slug
 from .errors import NoteError, UsageError
 from .markdown import scan
-from .model import Config, Item, Note, Problem, Profile
+from .model import Config, Note, Problem, Profile
+from .reports import ActionItem
+from .reports import open_items as followed_open_items
 from .vault import (
     CONFIG_NAME,
     PROFILE_NAME,
@@ -472,56 +474,29 @@ def unknown_person_message(vault: Vault, slug: str) -> str:
     return f"no person {slug!r} in this vault{hint}"
 
 
-@dataclass(frozen=True)
-class OpenItem:
-    person: str
-    note: Note
-    item: Item
-
-    @property
-    def source(self) -> str:
-        return f"{self.note.path}:{self.item.line}"
-
-
 def open_items(
     vault: Vault,
     today: dt.date,
     person: str | None = None,
     owner: str | None = None,
     overdue: bool = False,
-) -> list[OpenItem]:
-    """The open items of each person: those open in their latest note up to today, then the
-    ones first written in notes planned ahead. Each key once, in the note where it stands now."""
+) -> list[ActionItem]:
+    """``ono todo``: the open items of each person (or of ``person``) by the one rule
+    (``reports.open_items``), those of ``owner`` alone, or the overdue ones alone."""
     if person is not None:
         check_slug(person)
     if owner is not None:
-        owner = (
-            vault.config.me
-            if owner.lstrip("@").casefold() == "me"
-            else owner.lstrip("@").casefold()
-        )
-    found: list[OpenItem] = []
+        owner = owner.lstrip("@").casefold()
+        owner = vault.config.me if owner == "me" else owner
+    found: list[ActionItem] = []
     for slug in vault.people():
         if person is not None and slug != person:
             continue
-        notes = vault.notes_for(slug)
-        current = [n for n in notes if n.date <= today]
-        ahead = [n for n in notes if n.date > today]
-        ordered = ([current[-1]] if current else []) + ahead
-        seen: set[str] = set()
-        closed = {i.key for n in ordered for i in n.items if not i.is_open}
-        for note in ordered:
-            for item in note.items:
-                if item.key in seen:
-                    continue
-                seen.add(item.key)
-                if not item.is_open or (note in ahead and item.key in closed):
-                    continue
-                if owner is not None and item.owner != owner:
-                    continue
-                if overdue and not (item.due and item.due < today):
-                    continue
-                found.append(OpenItem(slug, note, item))
+        found += [
+            item
+            for item in followed_open_items(slug, vault.notes_for(slug), today)
+            if (owner is None or item.owner == owner) and (not overdue or item.overdue)
+        ]
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..reports import ActionItem, ActionsReport, CadenceReport, CadenceRow, FollowThrough, Window
@@ -103,6 +104,11 @@ def counters_dict(label: str | None, row: FollowThrough) -> dict[str, Any]:
 
 def item_dict(item: ActionItem) -> dict[str, Any]:
     return _pick(item, ITEM_KEYS)
+
+
+def items_json(items: Sequence[ActionItem]) -> str:
+    """A JSON list of action items, each with the keys of the report's items (``ono todo``)."""
+    return json.dumps([item_dict(item) for item in items], indent=2, ensure_ascii=False) + "\n"
 
 
 def cadence_dict(report: CadenceReport) -> dict[str, Any]:

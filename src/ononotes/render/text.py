@@ -52,10 +52,9 @@ def todo_list(found, today: dt.date) -> str:
     if not found:
         return "no open items\n"
     rows = []
-    for entry in found:
-        item = entry.item
+    for item in found:
         due = ""
         if item.due:
-            due = f"due {item.due.isoformat()}" + (" OVERDUE" if item.due < today else "")
-        rows.append((entry.person, item.owner, item.text, due, entry.source))
+            due = f"due {item.due.isoformat()}" + (" OVERDUE" if item.overdue else "")
+        rows.append((item.person, item.owner, item.text, due, item.source))
     return columns(rows, ("PERSON", "OWNER", "ITEM", "DUE", "WHERE"))
