@@ -56,7 +56,7 @@ def run(monkeypatch):
 def parse_files(files: dict[str, str], me: str = "dana"):
     """(notes in (person, date, file) order, profiles) of a dict of files, as the vault reader
     makes them; every note must read without a problem."""
-    from ononotes.parse import parse_note, parse_profile
+    from ononotes.core.parse import parse_note, parse_profile
 
     notes, profiles = [], {}
     for name, text in files.items():

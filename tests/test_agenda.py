@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ononotes.agenda import add_point, clean_point
-from ononotes.parse import parse_note
+from ononotes.core.agenda import add_point, clean_point
+from ononotes.core.parse import parse_note
 
 from .conftest import build_tree
 
@@ -177,15 +177,15 @@ def test_the_planned_note_is_refreshed_before_the_point_is_added(vault, run):
 
 
 def test_a_refresh_reads_the_refreshed_note_again_not_the_vault(vault, run, monkeypatch):
-    import ononotes.workflow
+    import ononotes.app.workflow
 
     alice(vault, **{"2026-11-03": HELD, "2026-11-17": PLANNED})
     ticked = HELD.replace("- [ ] @alice send", "- [x] @alice send")
     build_tree(vault, {"alice/2026-11-03.md": ticked})
     loads = []
-    real = ononotes.workflow.load_vault
+    real = ononotes.app.workflow.load_vault
     monkeypatch.setattr(
-        ononotes.workflow, "load_vault", lambda *a, **k: loads.append(1) or real(*a, **k)
+        ononotes.app.workflow, "load_vault", lambda *a, **k: loads.append(1) or real(*a, **k)
     )
     result = run(vault, "agenda", "alice", "new point")
     assert result.exit_code == 0, result.output

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.cache import ParseCache
-from ononotes.vault import load_vault, parse_fingerprint
+from ononotes.store.cache import ParseCache
+from ononotes.store.vault import load_vault, parse_fingerprint
 
 GENERATOR = Path(__file__).resolve().parents[1] / "benchmarks" / "make_vault.py"
 COMMANDS = [
@@ -140,7 +140,7 @@ def test_a_cache_another_ono_is_writing_is_left_alone(generated, run):
 def test_a_note_pickles_to_itself():
     import pickle
 
-    from ononotes.parse import parse_note
+    from ononotes.core.parse import parse_note
 
     for text in ("---\ndate: 2026-11-10\n---\n\n- [ ] a\n\n", "---\r\ndate: 2026-11-10\r\n---"):
         note, _ = parse_note(text, "alice/x.md", "alice")
@@ -156,7 +156,7 @@ def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, 
     no single worker sees all of them."""
     import shutil
 
-    import ononotes.vault
+    import ononotes.store.vault
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
@@ -168,7 +168,7 @@ def test_parallel_parsing_gives_the_serial_answers(generated, run, monkeypatch, 
     import concurrent.futures
 
     serial = cold_answers(run, vault, monkeypatch, tmp_path, "serial")
-    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
     assert os.cpu_count() and os.cpu_count() >= 2  # else parse_files stays serial
     pools = []
 
@@ -193,9 +193,10 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
     import datetime as dt
     import shutil
 
-    import ononotes.vault
-    from ononotes.reporting import PersonResults, make_window
-    from ononotes.vault import index_vault, load_config
+    import ononotes.store.vault
+    from ononotes.app.report import PersonResults
+    from ononotes.core.window import make_window
+    from ononotes.store.vault import index_vault, load_config
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
@@ -203,7 +204,7 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
         "---\nperson: person-002\ndate: 2025-03-03\n---\n- [ ] @person-002 strayed\n"
     )
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
 
     def two_chunks(groups, sizes, size):  # files (or folders, on a cold run) in two chunks
         items = [item for group in groups for item in group]
@@ -212,7 +213,7 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
         ]
         return [[i for i in items if i not in theirs], theirs]
 
-    monkeypatch.setattr(ononotes.vault, "_pack", two_chunks)
+    monkeypatch.setattr(ononotes.store.vault, "_pack", two_chunks)
     config = load_config(vault)
     window = make_window(dt.date(2025, 4, 1), None, None, None)
     compute = PersonResults(("actions",), config, window, frozenset())
@@ -278,11 +279,11 @@ def test_a_new_day_recomputes_everyone_where_their_notes_are_parsed(
     """A new day moves the window, so every person's results are computed again: with many
     people, their files are parsed again on every core (the notes a cold report did not keep
     are not in the cache), and the answer is a cold run's."""
-    import ononotes.vault
-    from ononotes.vault import VaultIndex
+    import ononotes.store.vault
+    from ononotes.store.vault import VaultIndex
 
     command = ("report", "--format", "json")
-    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "days"))
     run(generated, *command, today="2025-04-01")
     real = VaultIndex.summarize_again
@@ -303,8 +304,8 @@ def test_cached_records_pickle_to_themselves_and_stay_frozen():
     import dataclasses
     import pickle
 
-    from ononotes.model import CachedRecord
-    from ononotes.reports import PersonActions, Tally
+    from ononotes.core.model import CachedRecord
+    from ononotes.core.reports import PersonActions, Tally
 
     tally = Tally(1, 2, 3, 4, 5, 6, 7, (1, 9))
     result = PersonActions("alice", tally, (("me", tally),), ())
@@ -320,12 +321,12 @@ def test_a_note_stored_for_an_older_stamp_is_read_again(generated, run, monkeypa
     edit; it is stored with that older stamp, and never taken for the note as it is now."""
     import shutil
 
-    import ononotes.vault
+    import ononotes.store.vault
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
     monkeypatch.setenv("ONO_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 1)  # every parse in the workers
+    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 1)  # every parse in the workers
     assert "rewritten since" not in run(vault, "todo", today="2025-04-01").stdout  # all stored
     note = sorted(vault.glob("person-001/20*.md"))[-1]
     note.write_text(note.read_text() + "- [ ] @person-001 rewritten since\n")
@@ -362,9 +363,10 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
     folders and the vault's own notes included."""
     import datetime as dt
 
-    import ononotes.vault
-    from ononotes.reporting import PersonResults, make_window
-    from ononotes.vault import _scan_and_parse, index_vault, load_config, parse_files
+    import ononotes.store.vault
+    from ononotes.app.report import PersonResults
+    from ononotes.core.window import make_window
+    from ononotes.store.vault import _scan_and_parse, index_vault, load_config, parse_files
 
     vault = messy_copy(generated, tmp_path)
     config = load_config(vault)
@@ -376,7 +378,7 @@ def test_a_cold_run_whose_workers_stat_as_they_parse_finds_and_reads_what_one_pr
     serial_rows, serial_summaries = parse_files(vault, config, entries, summarize=compute)
     assert _scan_and_parse(vault, config, summarize=compute) is None  # too small for workers
 
-    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
     told = []
     scans, rows, summaries = _scan_and_parse(vault, config, lambda n: told.append, compute)
     assert scan_as_plain_data(scans) == serial_scans and list(scans) == list(serial_scans)
@@ -432,7 +434,7 @@ def test_ono_new_reads_the_index_of_the_persons_folders_alone(
 
 
 def index_rows(vault: Path, **options) -> dict:
-    from ononotes.vault import index_vault
+    from ononotes.store.vault import index_vault
 
     index = index_vault(vault, **options)
     rows = dict(index.rows)
@@ -441,7 +443,7 @@ def index_rows(vault: Path, **options) -> dict:
 
 
 def index_vault_scans(vault: Path) -> dict:
-    from ononotes.vault import load_config, scan_folders
+    from ononotes.store.vault import load_config, scan_folders
 
     return scan_folders(vault, load_config(vault))
 
@@ -454,7 +456,7 @@ def test_a_note_filed_in_another_persons_folder_gives_one_answer_cold_serial_or_
     parallel cold, serial cold and warm runs print byte-identical reports."""
     import shutil
 
-    import ononotes.vault
+    import ononotes.store.vault
 
     vault = tmp_path / "vault"
     shutil.copytree(generated, vault)
@@ -473,9 +475,9 @@ def test_a_note_filed_in_another_persons_folder_gives_one_answer_cold_serial_or_
 
     serial = cold("serial")
     assert '"person-002"' in serial
-    monkeypatch.setattr(ononotes.vault, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
     for chunks in (1, 3, 1000):  # one folder a chunk, a few, all in one
-        monkeypatch.setattr(ononotes.vault, "_pack", _packed_by(chunks))
+        monkeypatch.setattr(ononotes.store.vault, "_pack", _packed_by(chunks))
         assert cold(f"parallel-{chunks}") == serial
         assert run(vault, *json_report, today="2025-04-01").stdout == serial  # warm
 

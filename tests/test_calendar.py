@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from icalendar import Calendar
 
-from ononotes.ical import Rhythm, cadence_dates, schedule, to_ical
+from ononotes.render.ical import Rhythm, cadence_dates, schedule, to_ical
 
 from .conftest import build_tree
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ononotes.carry import CARRY_MARKER, carry_open_items, refresh_carried
-from ononotes.markdown import scan
-from ononotes.parse import parse_note
+from ononotes.core.carry import CARRY_MARKER, carry_open_items, refresh_carried
+from ononotes.core.markdown import scan
+from ononotes.core.parse import parse_note
 
 TEMPLATE = f"""---
 date: 2026-11-17

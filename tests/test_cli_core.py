@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.parse import parse_note
+from ononotes.core.parse import parse_note
 
 from .conftest import build_tree
 
@@ -313,7 +313,7 @@ def test_invalid_ono_today(vault, run):
 
 
 def test_package_templates_are_found(tmp_path):
-    from ononotes.templates import packaged_template_dir
+    from ononotes.store.templates import packaged_template_dir
 
     folder = packaged_template_dir()
     assert {p.name for p in folder.iterdir()} >= {

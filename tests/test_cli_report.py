@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.reporting import read_vaults
-from ononotes.vault import load_vault
+from ononotes.app.report import read_vaults
+from ononotes.store.vault import load_vault
 
 from .conftest import build_tree
 from .report_vault import build_report_vault

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
-from ononotes.private import read_private_notes
+from ononotes.store.private import read_private_notes
 
 from .git_helpers import (
     bare_repo,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ononotes.fields import is_slug, item_fields, item_key, owner_of, parse_iso_date
-from ononotes.markdown import scan
+from ononotes.core.fields import is_slug, item_fields, item_key, owner_of, parse_iso_date
+from ononotes.core.markdown import scan
 
 from .conftest import corpus_json
 
@@ -135,7 +135,7 @@ def test_the_quick_field_reader_agrees_with_reading_every_field(text):
     reading every field gives (and regex \\s, str.split and str.strip agree on white space)."""
     import re
 
-    from ononotes.fields import FIELD_HINT_RE, FIELD_RES, _first_hint, owner_of
+    from ononotes.core.fields import FIELD_HINT_RE, FIELD_RES, _first_hint, owner_of
 
     hint = FIELD_HINT_RE.search(text)
     assert _first_hint(text) == (hint.start() if hint else None)  # str.find for ASCII text

@@ -8,8 +8,7 @@ from pathlib import Path
 import git
 import pytest
 
-from ononotes.errors import GitError, UsageError
-from ononotes.gitsync import (
+from ononotes.adapters.git import (
     check_remote_url,
     commit_paths,
     display_url,
@@ -18,7 +17,8 @@ from ononotes.gitsync import (
     split_history,
     sync_repo,
 )
-from ononotes.private import share_refusal
+from ononotes.errors import GitError, UsageError
+from ononotes.store.private import share_refusal
 
 from .git_helpers import bare_repo, every_blob, install_hooks, isolate_git, status
 

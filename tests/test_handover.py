@@ -7,7 +7,7 @@ from __future__ import annotations
 import git
 import pytest
 
-from ononotes.handover import looks_like_remote
+from ononotes.app.handover import looks_like_remote
 
 from .conftest import build_tree
 from .git_helpers import bare_repo, commit_all, every_blob, head, isolate_git, status

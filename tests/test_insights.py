@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ononotes.insights import (
+from ononotes.core.insights import (
     LOW_OWNERSHIP,
     content_lines,
     goal_keywords,
@@ -22,8 +22,8 @@ from ononotes.insights import (
     placeholder_lines,
     team_insights,
 )
-from ononotes.model import Config
-from ononotes.reports import Window, cadence_report
+from ononotes.core.model import Config
+from ononotes.core.reports import Window, cadence_report
 
 from .conftest import build_tree, parse_files
 from .insights_vault import AS_OF, FILES, TEMPLATE
@@ -78,7 +78,7 @@ def test_placeholders_are_the_literal_lines_of_the_template_body():
 
 
 def test_placeholders_of_the_packaged_templates_are_their_headings():
-    from ononotes.templates import template_placeholders
+    from ononotes.store.templates import template_placeholders
 
     found = template_placeholders(None)
     assert {"## Their agenda", "## Growth plan", "## Feedback"} <= found

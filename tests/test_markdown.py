@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ononotes.markdown import scan
+from ononotes.core.markdown import scan
 
 from .conftest import corpus_json
 
@@ -205,7 +205,7 @@ def test_obsidian_vault_files_agree_except_obsidian_comments():
         theirs = sorted(
             (li["line"], li["task"]) for li in entry["listItems"] if li.get("task") is not None
         )
-        from ononotes.parse import read_document
+        from ononotes.core.parse import read_document
 
         document = read_document(content)
         ours = sorted(
@@ -231,7 +231,7 @@ def test_a_paragraph_line_after_an_item_is_lazy_continuation_not_a_heading():
 
 
 def scanned(lines: list[str], simple: bool):
-    from ononotes.markdown import _Scanner
+    from ononotes.core.markdown import _Scanner
 
     scanner = _Scanner(lines, 0, simple=simple)
     scanner.run()
@@ -240,14 +240,14 @@ def scanned(lines: list[str], simple: bool):
 
 def assert_fast_path_agrees(lines: list[str]) -> bool:
     """The fast path finds what the general scanner finds; True when it took every line."""
-    from ononotes.markdown import _Scanner
+    from ononotes.core.markdown import _Scanner
 
     assert scanned(lines, True) == scanned(lines, False), lines
     return _Scanner(lines, 0).scan_simple_lines() == len(lines)
 
 
 def test_the_fast_path_takes_over_again_after_a_top_level_code_block(monkeypatch):
-    from ononotes.markdown import _Scanner
+    from ononotes.core.markdown import _Scanner
 
     lines = ["## Notes", "- [ ] a", "", "```sql", "- [ ] not an item", "```", "", "## Action items"]
     lines += ["- [ ] b", "  - [x] c", "text"]
@@ -330,7 +330,7 @@ def test_the_fast_path_gives_the_general_answer_on_shuffled_lines(seed):
 
 
 def simple_lines() -> list[str]:
-    from ononotes.markdown import _simple_kind
+    from ononotes.core.markdown import _simple_kind
 
     return [
         line

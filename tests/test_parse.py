@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ononotes.parse import parse_note, parse_profile
+from ononotes.core.parse import parse_note, parse_profile
 
 NOTE = "---\nperson: alice\ndate: 2026-11-10\n---\n# 1:1\n## Action items\n- [ ] @alice send the plan due:2026-11-17\n"
 
@@ -198,7 +198,7 @@ def test_records_pickle_whole_for_the_cache():
 def test_the_boundary_is_python_frontmatters():
     import frontmatter
 
-    from ononotes.parse import FM_BOUNDARY
+    from ononotes.core.parse import FM_BOUNDARY
 
     library = frontmatter.YAMLHandler.FM_BOUNDARY
     assert (FM_BOUNDARY.pattern, FM_BOUNDARY.flags) == (library.pattern, library.flags)
@@ -254,7 +254,7 @@ SIMPLE_VALUES = [
     )
 )
 def test_simple_front_matter_reads_as_yaml_does(entries):
-    from ononotes.parse import load_yaml, simple_front_matter
+    from ononotes.core.parse import load_yaml, simple_front_matter
 
     lines = [f"{key}: {value}" if spaced else f"{key}:{value}" for key, value, spaced in entries]
     fast = simple_front_matter(lines)
@@ -267,7 +267,7 @@ def test_simple_front_matter_reads_as_yaml_does(entries):
 
 
 def test_simple_front_matter_takes_the_usual_note():
-    from ononotes.parse import simple_front_matter
+    from ononotes.core.parse import simple_front_matter
 
     lines = ["person: alice", "date: 2026-11-10", "type: 1:1", "status: held", "mood: 4", ""]
     assert simple_front_matter(lines) == {

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from ononotes.markdown import scan
-from ononotes.model import Config
-from ononotes.parse import parse_note
-from ononotes.prep import build_brief, open_brief_items, render_markdown, render_text
-from ononotes.workflow import prepare_brief
+from ononotes.app.workflow import prepare_brief
+from ononotes.core.brief import build_brief, open_brief_items, render_markdown, render_text
+from ononotes.core.markdown import scan
+from ononotes.core.model import Config
+from ononotes.core.parse import parse_note
 
 from .conftest import build_tree
 

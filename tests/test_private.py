@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ononotes.errors import NoteError, UsageError
-from ononotes.private import create_private_note, read_private_notes, share_refusal
-from ononotes.vault import load_config, load_vault
+from ononotes.store.private import create_private_note, read_private_notes, share_refusal
+from ononotes.store.vault import load_config, load_vault
 
 from .conftest import build_tree
 

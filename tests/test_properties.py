@@ -11,11 +11,11 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ononotes.carry import carry_open_items, refresh_carried
-from ononotes.fields import item_key
-from ononotes.markdown import scan
-from ononotes.parse import parse_note, split_lines
-from ononotes.reports import DROPPED, Window, actions_report, follow_items, group_by_person
+from ononotes.core.carry import carry_open_items, refresh_carried
+from ononotes.core.fields import item_key
+from ononotes.core.markdown import scan
+from ononotes.core.parse import parse_note, split_lines
+from ononotes.core.reports import DROPPED, Window, actions_report, follow_items, group_by_person
 
 from .test_carry import TEMPLATE, messy_note
 
@@ -384,7 +384,7 @@ def test_refresh_is_idempotent_and_keeps_what_the_user_wrote(first, second, own)
 @FAST
 @given(markdown_lines(breaks=False))
 def test_the_scanner_fast_path_gives_the_general_answer(lines):
-    from ononotes.markdown import _Scanner
+    from ononotes.core.markdown import _Scanner
 
     def run(simple: bool):
         scanner = _Scanner(lines, 0, simple=simple)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ononotes.questions import (
+from ononotes.store.questions import (
     CATEGORIES,
     Question,
     load_bank,
@@ -12,7 +12,7 @@ from ononotes.questions import (
     recently_asked,
     suggest_questions,
 )
-from ononotes.vault import load_vault
+from ononotes.store.vault import load_vault
 
 from .conftest import build_tree, corpus_json
 

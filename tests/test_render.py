@@ -12,12 +12,12 @@ import sys
 
 import pytest
 
-from ononotes.model import Config
+from ononotes.core.model import Config
+from ononotes.core.reports import Window, actions_report, cadence_report
 from ononotes.render.report_csv import render_csv
 from ononotes.render.report_json import render_json
 from ononotes.render.report_md import render_md
 from ononotes.render.report_table import render_table
-from ononotes.reports import Window, actions_report, cadence_report
 
 from .report_vault import AS_OF
 from .test_reports import NOTES_, PROFILES, parsed

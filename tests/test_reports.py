@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 
-from ononotes.model import Config, Profile
-from ononotes.parse import parse_note
-from ononotes.reports import (
+from ononotes.core.model import Config, Profile
+from ononotes.core.parse import parse_note
+from ononotes.core.reports import (
     Window,
     actions_report,
     cadence_report,
@@ -473,7 +473,7 @@ def test_an_item_is_in_the_window_by_its_created_field_not_its_first_note():
 def test_notes_of_one_day_and_name_in_two_folders_follow_in_one_order_whatever_the_input():
     """The parse workers and the cache hand a person's notes over in different orders; the
     notes are sorted by (date, file name) and then by path, so the chains never depend on it."""
-    from ononotes.reporting import PersonResults
+    from ononotes.app.report import PersonResults
 
     def note_at(path: str, items: list[str]):
         text = "---\nperson: x\ndate: 2026-01-08\n---\n" + "\n".join(items) + "\n"

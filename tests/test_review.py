@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.reports import Window
-from ononotes.review import WIN_RE, build_review, render_review_md
+from ononotes.core.reports import Window
+from ononotes.core.review import WIN_RE, build_review, render_review_md
 
 from .conftest import build_tree
 from .insights_vault import AS_OF, FILES
@@ -149,8 +149,8 @@ def test_html_links_every_line_and_escapes_note_text(vault, run):
 def test_win_words_and_questions():
     assert WIN_RE.search("Shipped the dashboards") and WIN_RE.search("kudos to Bob")
     assert not WIN_RE.search("the windows build") and not WIN_RE.search("shipping soon")
-    from ononotes.insights import NoteLine
-    from ononotes.review import is_win
+    from ononotes.core.insights import NoteLine
+    from ononotes.core.review import is_win
 
     assert not is_win(NoteLine("a.md", 1, AS_OF, "My agenda", "Dashboards shipped?"))
     assert not is_win(NoteLine("a.md", 1, AS_OF, "Action items", "@bob thank Ann"))
@@ -178,7 +178,7 @@ def test_a_period_that_ends_before_it_starts_is_refused(vault, run):
 
 def test_private_notes_lose_their_title_front_matter_and_comments_and_keep_line_numbers():
     """One reading of a private note for ``ono prep`` and ``ono review`` alike."""
-    from ononotes.sections import private_body
+    from ononotes.core.sections import private_body
 
     text = (
         "---\r\nprivate: true\r\n---\r\n# Private · alice · 2026-11-16\r\n"

@@ -168,7 +168,7 @@ def test_a_fifo_named_like_a_note_is_a_problem_not_a_hang(vault, run):
 
 
 def test_a_note_that_grows_while_it_is_read_is_read_whole(tmp_path):
-    from ononotes.vault import _read_all
+    from ononotes.store.vault import _read_all
 
     path = tmp_path / "note.md"
     path.write_bytes(b"x" * 100_000)
@@ -214,14 +214,14 @@ def test_a_note_killed_mid_write_leaves_the_old_state(vault, tmp_path):
     # the kill landed mid-write: half a temp file is left, hidden, and never read as a note
     leftovers = [p.name for p in (vault / "alice").iterdir() if p.name.endswith(".tmp")]
     assert len(leftovers) == 1 and leftovers[0].startswith(".2026-11-10.md.")
-    from ononotes.vault import load_vault
+    from ononotes.store.vault import load_vault
 
     assert [note.path for note in load_vault(vault).notes] == ["alice/2026-11-03.md"]
 
 
 def test_replace_refuses_when_the_file_changed_underneath(vault):
     from ononotes.errors import UsageError
-    from ononotes.vault import replace_file
+    from ononotes.store.vault import replace_file
 
     path = vault / "note.md"
     path.write_text("old")
@@ -246,7 +246,7 @@ def test_written_files_get_normal_permissions_and_replaced_ones_keep_theirs(vaul
         assert run(vault, "new", "alice", "--no-edit").exit_code == 0
         assert (vault / "alice" / "2026-11-10.md").stat().st_mode & 0o777 == 0o644
         assert (vault / "alice" / "profile.md").stat().st_mode & 0o777 == 0o644
-        from ononotes.vault import replace_file
+        from ononotes.store.vault import replace_file
 
         note = vault / "alice" / "2026-11-10.md"
         note.chmod(0o640)
@@ -304,9 +304,11 @@ def test_a_planned_note_with_a_block_left_open_is_not_refreshed_into_it(vault, r
         result = run(vault, *args)
         assert result.exit_code == 1 and result.stderr == f"Error: {expected}\n", args
         assert (vault / "alice" / "2026-11-17.md").read_text() == planned
-    from ononotes.dashboard import rebuild_dashboard
+    from ononotes.app.report import run_report
+    from ononotes.app.watch import rebuild_dashboard
 
-    lines = rebuild_dashboard(vault, tmp_path / "dash.html", None, dt.date(2026, 11, 10))
+    day = dt.date(2026, 11, 10)
+    lines = rebuild_dashboard(vault, tmp_path / "dash.html", None, day, run_report)
     assert lines[:2] == [f"warning: {expected}", "refreshed carried items in bob/2026-11-17.md"]
     assert (tmp_path / "dash.html").is_file()
     assert (vault / "alice" / "2026-11-17.md").read_text() == planned
@@ -318,7 +320,7 @@ def test_deeply_nested_front_matter_is_a_problem_not_a_crash():
     (SIGSEGV). Run in a child process, so that a regression fails this test, not the run."""
     script = textwrap.dedent(
         """
-        from ononotes.parse import parse_note
+        from ononotes.core.parse import parse_note
         n = 100_000
         for value in ("[" * n + "]" * n, "{a: " * n + "1" + "}" * n, "\\n" + "- " * n + "a"):
             note, problems = parse_note(f"---\\ndate: 2026-11-03\\nx: {value}\\n---\\n", "a/x.md", "a")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.parse import parse_note, parse_profile
+from ononotes.core.parse import parse_note, parse_profile
 
 from .conftest import build_tree
 
@@ -177,7 +177,7 @@ TAGS = [
     '!!python/object/new:os.system ["touch {marker}"]',
     "!!python/name:os.system",
     "!!python/module:os",
-    "!!python/object:ononotes.model.Config {{me: x}}",
+    "!!python/object:ononotes.core.model.Config {{me: x}}",
     '!<tag:yaml.org,2002:python/object/apply:os.system> ["touch {marker}"]',
 ]
 

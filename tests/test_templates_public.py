@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.markdown import scan
-from ononotes.vault import load_vault
+from ononotes.core.markdown import scan
+from ononotes.store.vault import load_vault
 
 from .conftest import build_tree, corpus_dir
 
@@ -85,7 +85,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def items_of(text: str):
     """The items of a note's text, front matter included in the lines (as carry sees it)."""
-    from ononotes.parse import parse_note
+    from ononotes.core.parse import parse_note
 
     note, problems = parse_note(text, "alex/x.md", "alex")
     assert note is not None, problems
@@ -226,7 +226,7 @@ def with_items(text: str) -> str:
     """``text`` with a block of open, done, cancelled and nested items after each of its first
     three ATX headings (as someone would fill in the note during the meeting)."""
     lines = text.split("\n")
-    from ononotes.parse import read_document
+    from ononotes.core.parse import read_document
 
     body_start = read_document(text).body_start
     headings = [h for h in scan(lines, body_start).headings if lines[h.index].lstrip()[:1] == "#"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.watch import Debouncer, is_relevant
+from ononotes.adapters.watcher import Debouncer, is_relevant
 
 from .conftest import build_tree
 

@@ -1,5 +1,5 @@
 """``python -m ononotes`` runs the ``ono`` command."""
 
-from .cli import main
+from ononotes.cli import main
 
 main()

@@ -15,8 +15,8 @@ import click
 if TYPE_CHECKING:
     from pathlib import Path
 
-from . import __version__
-from .errors import OnoError
+from ononotes import __version__
+from ononotes.errors import OnoError
 
 
 class OnoContext(click.Context):
@@ -73,12 +73,12 @@ class Settings:
         self.vaults = vaults
 
     def root(self) -> Path:
-        from .vault import find_vault
+        from ononotes.store.vault import find_vault
 
         return find_vault(self.vaults[0] if self.vaults else None)
 
     def roots(self) -> list[Path]:
-        from .vault import find_vault
+        from ononotes.store.vault import find_vault
 
         return [find_vault(v) for v in self.vaults] if self.vaults else [find_vault(None)]
 
@@ -93,7 +93,7 @@ output_option = click.option(
 
 
 def _today():
-    from .clock import today
+    from ononotes.clock import today
 
     return today()
 
@@ -105,8 +105,8 @@ def _warn(problems) -> None:
 
 def complete_person(ctx: click.Context, param: click.Parameter, incomplete: str):
     """Shell completion of person slugs: the vault's person folders (not templates/private)."""
-    from .fields import is_slug
-    from .vault import find_vault, load_config
+    from ononotes.core.fields import is_slug
+    from ononotes.store.vault import find_vault, load_config
 
     vaults = (ctx.find_root().params or {}).get("vault") or ()
     try:
@@ -149,7 +149,7 @@ def init(path: str | None, me: str | None) -> None:
     """Make a vault: ono.toml, .gitignore, a git repo and a first commit. Never clobbers."""
     from pathlib import Path
 
-    from .workflow import init_vault
+    from ononotes.app.workflow import init_vault
 
     result = init_vault(Path(path or "."), me)
     for name in result.created:
@@ -177,7 +177,7 @@ def person() -> None:
 @click.pass_obj
 def person_add(settings: Settings, slug: str, **fields) -> None:
     """Add a person: writes SLUG/profile.md."""
-    from .workflow import add_person
+    from ononotes.app.workflow import add_person
 
     path = add_person(settings.root(), slug, **fields)
     click.echo(path)
@@ -187,9 +187,9 @@ def person_add(settings: Settings, slug: str, **fields) -> None:
 @click.pass_obj
 def person_list(settings: Settings) -> None:
     """Everyone with a profile or a note."""
-    from .render.text import people_table
-    from .vault import load_vault
-    from .workflow import list_people
+    from ononotes.app.workflow import list_people
+    from ononotes.render.text import people_table
+    from ononotes.store.vault import load_vault
 
     vault = load_vault(settings.root())
     _warn(vault.problems)
@@ -211,7 +211,7 @@ def person_list(settings: Settings) -> None:
 @click.pass_obj
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
-    from .workflow import new_meeting
+    from ononotes.app.workflow import new_meeting
 
     result = new_meeting(
         settings.root(), slug, _today(), date, meeting_type, template, dry_run, private
@@ -236,9 +236,9 @@ def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run
 @click.pass_obj
 def list_command(settings: Settings, slug: str | None) -> None:
     """The meetings, newest first."""
-    from .render.text import meetings_table
-    from .vault import load_vault
-    from .workflow import list_meetings
+    from ononotes.app.workflow import list_meetings
+    from ononotes.render.text import meetings_table
+    from ononotes.store.vault import load_vault
 
     vault = load_vault(settings.root())
     _warn(vault.problems)
@@ -261,10 +261,10 @@ def list_command(settings: Settings, slug: str | None) -> None:
 @click.pass_obj
 def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool, fmt: str) -> None:
     """Open action items across the vault."""
-    from .render.report_json import items_json
-    from .render.text import todo_list
-    from .vault import load_vault
-    from .workflow import open_items
+    from ononotes.app.workflow import open_items
+    from ononotes.render.report_json import items_json
+    from ononotes.render.text import todo_list
+    from ononotes.store.vault import load_vault
 
     vault = load_vault(settings.root())
     _warn(vault.problems)
@@ -277,7 +277,7 @@ def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool,
 @click.pass_obj
 def check(settings: Settings) -> None:
     """Validate every note: one `path:line: message` per problem, exit 1 if any."""
-    from .workflow import check_vault
+    from ononotes.app.workflow import check_vault
 
     vault, problems = check_vault(settings.root())
     for problem in problems:
@@ -324,7 +324,7 @@ def check(settings: Settings) -> None:
 @click.pass_obj
 def report(settings: Settings, which: str | None, output: str | None, **options) -> None:
     """Cadence and follow-through reports; both when neither is named. Several --vault roll up."""
-    from .reporting import run_report
+    from ononotes.app.report import run_report
 
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     result = run_report(
@@ -366,12 +366,14 @@ def report(settings: Settings, which: str | None, output: str | None, **options)
 @click.pass_obj
 def watch_command(settings: Settings, output, markdown, poll, commit, commit_after) -> None:
     """Keep the HTML dashboard current as notes change."""
-    from .dashboard import watch_vault
+    from ononotes.app.report import run_report
+    from ononotes.app.watch import watch_vault
 
     watch_vault(
         settings.root(),
         _today,
         lambda line: click.echo(line, err=line.startswith(("warning", "error"))),
+        run_report,
         output,
         markdown,
         poll,
@@ -386,7 +388,7 @@ def watch_command(settings: Settings, output, markdown, poll, commit, commit_aft
 @click.pass_obj
 def share(settings: Settings, slug: str, remote: str) -> None:
     """Share SLUG's notes with them: SLUG/ becomes a git repository pushed to REMOTE (empty)."""
-    from .sharing import share_person
+    from ononotes.app.share import share_person
 
     result = share_person(settings.root(), slug, remote)
     left_out = [f"{path}: private, left out of the shared history" for path in result.dropped]
@@ -401,7 +403,7 @@ def share(settings: Settings, slug: str, remote: str) -> None:
 @click.pass_obj
 def sync(settings: Settings, slug: str | None) -> None:
     """Commit, pull and push shared notes: SLUG's, each shared person's, or this clone's."""
-    from .sharing import raise_for_failures, sync_shared
+    from ononotes.app.share import raise_for_failures, sync_shared
 
     results = sync_shared(settings.root(), slug)
     for result in results:
@@ -423,7 +425,7 @@ def sync(settings: Settings, slug: str | None) -> None:
 @click.pass_obj
 def agenda(settings: Settings, slug: str, text: str, by: str | None) -> None:
     """Add a talking point to the next meeting with SLUG, scaffolding its note if needed."""
-    from .workflow import add_agenda
+    from ononotes.app.workflow import add_agenda
 
     result = add_agenda(settings.root(), slug, text, _today(), by)
     if result.scaffolded is not None:
@@ -448,8 +450,8 @@ def agenda(settings: Settings, slug: str, text: str, by: str | None) -> None:
 @click.pass_obj
 def prep(settings: Settings, slug: str, fmt: str) -> None:
     """A brief before the 1:1 with SLUG: cadence, open items, queued topics, last notes, questions."""
-    from .prep import render_brief
-    from .workflow import prepare_brief
+    from ononotes.app.workflow import prepare_brief
+    from ononotes.core.brief import render_brief
 
     result = prepare_brief(settings.root(), slug, _today())
     _warn(result.problems)
@@ -470,7 +472,7 @@ def prep(settings: Settings, slug: str, fmt: str) -> None:
 @click.pass_obj
 def calendar(settings: Settings, weeks: int, output: str | None) -> None:
     """An iCalendar file of each active person's next 1:1s, by cadence (all-day events)."""
-    from .workflow import build_calendar
+    from ononotes.app.workflow import build_calendar
 
     result = build_calendar(settings.root(), _today(), weeks, output)
     _warn(result.problems)
@@ -490,7 +492,7 @@ def calendar(settings: Settings, weeks: int, output: str | None) -> None:
 @click.pass_obj
 def questions(settings: Settings, category: str | None) -> None:
     """The question bank: the vault's own questions.toml first, then the packaged one."""
-    from .questions import bank_by_category
+    from ononotes.store.questions import bank_by_category
 
     for name, texts in bank_by_category(settings.root(), category).items():
         click.echo(f"{name}\n" + "".join(f"  - {text}\n" for text in texts))
@@ -502,7 +504,7 @@ def questions(settings: Settings, category: str | None) -> None:
 @click.pass_obj
 def export_command(settings: Settings, fmt: str, output: str | None) -> None:
     """Every note and item as one JSON object per line (for a warehouse)."""
-    from .workflow import export_vaults
+    from ononotes.app.workflow import export_vaults
 
     text, problems = export_vaults(settings.roots(), _today())
     _warn(problems)
@@ -516,7 +518,7 @@ def _emit(text: str, output: str | None) -> None:
         return
     from pathlib import Path
 
-    from .vault import write_atomically
+    from ononotes.store.vault import write_atomically
 
     click.echo(write_atomically(Path(output), text), err=True)
 
@@ -531,7 +533,7 @@ def _emit(text: str, output: str | None) -> None:
 @click.pass_obj
 def review(settings: Settings, slug, since, until, fmt, output, private) -> None:
     """A review digest of SLUG from the notes: wins, feedback, growth, goals, completed items."""
-    from .workflow import review_digest
+    from ononotes.app.workflow import review_digest
 
     result = review_digest(settings.root(), slug, _today(), since, until, fmt, private, output)
     _warn(result.problems)
@@ -545,7 +547,7 @@ def review(settings: Settings, slug, since, until, fmt, output, private) -> None
 def handover(settings: Settings, slug: str, dest: str) -> None:
     """Hand SLUG to a new manager: profile, notes, open items, goals into DEST (a new folder or an
     empty git remote); never your private notes."""
-    from .handover import hand_over
+    from ononotes.app.handover import hand_over
 
     result = hand_over(settings.root(), slug, dest, _today())
     for line in [f"left out {path}" for path in result.left_out] + result.warnings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from .errors import UsageError
+from ononotes.errors import UsageError
 
 
 def today() -> dt.date:

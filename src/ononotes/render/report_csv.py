@@ -11,8 +11,8 @@ import csv
 import io
 from typing import Any
 
-from ..reports import ActionsReport, CadenceReport
-from .report_json import (
+from ononotes.core.reports import ActionsReport, CadenceReport
+from ononotes.render.report_json import (
     CADENCE_PERSON_COLUMNS,
     COUNTER_KEYS,
     ITEM_KEYS,

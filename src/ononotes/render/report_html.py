@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from ..reports import ActionsReport, CadenceReport, CadenceRow, FollowThrough
+from ononotes.core.reports import ActionsReport, CadenceReport, CadenceRow, FollowThrough
 
 TEMPLATE = "dashboard.html.j2"
 CHART_WIDTH = 1100
@@ -332,7 +332,7 @@ def _slots(meetings) -> tuple[list, float]:
 def ownership_strip(name: str, insights) -> dict:
     """One column per held 1:1: the height is the share of its agenda points that were theirs;
     a column under the 30% line is drawn as low."""
-    from ..insights import LOW_OWNERSHIP
+    from ononotes.core.insights import LOW_OWNERSHIP
 
     shown, left = _slots(insights.meetings)
     top, bottom = 4, STRIP_HEIGHT - 4
@@ -378,7 +378,7 @@ def development_strip(name: str, insights) -> dict:
 
 def mood_sparkline(name: str, insights) -> dict:
     """The moods of the held 1:1s as a line, the last four (mood_recent) shaded."""
-    from ..insights import MOOD_WINDOW
+    from ononotes.core.insights import MOOD_WINDOW
 
     shown, left = _slots(insights.moods)
     top, bottom = 5, STRIP_HEIGHT - 5
@@ -449,7 +449,7 @@ def insight_rows(report: CadenceReport) -> list[dict]:
 
 def insight_limits() -> dict:
     """The flags' thresholds, as the dashboard explains them (docs/insights.md)."""
-    from ..insights import DEVELOPMENT_STALE_DAYS, LOW_OWNERSHIP, LOW_STREAK, MOOD_DROP
+    from ononotes.core.insights import DEVELOPMENT_STALE_DAYS, LOW_OWNERSHIP, LOW_STREAK, MOOD_DROP
 
     return {
         "low": pct(LOW_OWNERSHIP),
@@ -547,7 +547,7 @@ def render_html(
     cadence: CadenceReport | None, actions: ActionsReport | None, title: str = ""
 ) -> str:
     """The dashboard as one HTML document (a string)."""
-    from .page import page_environment
+    from ononotes.render.page import page_environment
 
     env = page_environment()
     return env.get_template(TEMPLATE).render(view(cadence, actions, title))

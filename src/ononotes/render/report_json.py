@@ -11,7 +11,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..reports import ActionItem, ActionsReport, CadenceReport, CadenceRow, FollowThrough, Window
+from ononotes.core.reports import (
+    ActionItem,
+    ActionsReport,
+    CadenceReport,
+    CadenceRow,
+    FollowThrough,
+    Window,
+)
 
 CADENCE_PERSON_KEYS = (
     "person",

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
-from .report_table import counter_cells, day, number, one_decimal, percent, signed, window_words
+from ononotes.core.reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
+from ononotes.render.report_table import (
+    counter_cells,
+    day,
+    number,
+    one_decimal,
+    percent,
+    signed,
+    window_words,
+)
 
 
 def escape(text: str, in_table: bool = False) -> str:

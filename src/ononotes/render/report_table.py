@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from ..reports import ActionItem, ActionsReport, CadenceReport, FollowThrough, Window
+from ononotes.core.reports import ActionItem, ActionsReport, CadenceReport, FollowThrough, Window
 
 WIDTH = 80
 RED, YELLOW, GREEN, BOLD, DIM = "31;1", "33", "32", "1", "2"

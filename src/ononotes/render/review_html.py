@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..review import Review, period
+from ononotes.core.review import Review, period
 
 TEMPLATE = "review.html.j2"
 
 
 def render_review_html(review: Review, link: Callable[[str], str] = lambda path: path) -> str:
     """The digest as an HTML document (a string)."""
-    from .page import page_environment
+    from ononotes.render.page import page_environment
 
     env = page_environment()
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .fields import is_slug, parse_iso_date
-from .markdown import scan
-from .model import Note, Problem, Profile
+from ononotes.core.fields import is_slug, parse_iso_date
+from ononotes.core.markdown import scan
+from ononotes.core.model import Note, Problem, Profile
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 10_000

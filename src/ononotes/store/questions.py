@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NoteError
+from ononotes.errors import NoteError
 
 BANK_NAME = "questions.toml"
 CATEGORIES = ("check-in", "wellbeing", "career", "feedback", "team", "priorities")
@@ -56,7 +56,7 @@ def _normalize(text: str) -> str:
 
 def recently_asked(bank: list[Question], recent_texts: list[str]) -> set[str]:
     """The questions of ``bank`` that appear in any of ``recent_texts`` (HTML comments aside)."""
-    from .sections import COMMENT_RE
+    from ononotes.core.sections import COMMENT_RE
 
     haystack = [_normalize(COMMENT_RE.sub(" ", text)) for text in recent_texts]
     return {q.text for q in bank if any(_normalize(q.text) in hay for hay in haystack)}
@@ -108,7 +108,7 @@ def bank_by_category(
         return grouped
     found = next((name for name in grouped if name.casefold() == category.strip().casefold()), None)
     if found is None:
-        from .errors import UsageError
+        from ononotes.errors import UsageError
 
         raise UsageError(f"no question category {category!r}; the bank has {', '.join(grouped)}")
     return {found: grouped[found]}

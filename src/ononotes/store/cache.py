@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from . import __version__
+from ononotes import __version__
 
 FORMAT = 10  # bump when what is stored, or how notes are parsed, changes
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .markdown import BULLET_RE, scan
-from .sections import find_section, list_points, point_key, strip_list_marker
+from ononotes.core.markdown import BULLET_RE, scan
+from ononotes.core.sections import find_section, list_points, point_key, strip_list_marker
 
 
 @dataclass(frozen=True, slots=True)

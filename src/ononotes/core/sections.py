@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .markdown import BULLET_RE, ORDERED_RE, TASK_RE
-from .model import Heading
+from ononotes.core.markdown import BULLET_RE, ORDERED_RE, TASK_RE
+from ononotes.core.model import Heading
 
 COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -26,7 +26,7 @@ def md_text(text: str) -> str:
 def private_body(text: str) -> list[tuple[int, str]]:
     """(line number in the file, line) of a private note's body: the front matter cut, HTML
     comments blanked (their lines kept, empty), and its ``# Private · ...`` title left out."""
-    from .parse import FileProblem, read_document
+    from ononotes.core.parse import FileProblem, read_document
 
     try:
         document = read_document(text)
@@ -108,6 +108,6 @@ def list_points(
 def point_key(text: str) -> str:
     """How two talking points are compared: like an item's key (SPEC §3), so case, spacing and
     date fields do not make a point new."""
-    from .fields import item_key
+    from ononotes.core.fields import item_key
 
     return item_key(text)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypedDict
 
-from .errors import TemplateError
-from .fields import is_slug
+from ononotes.core.fields import is_slug
+from ononotes.errors import TemplateError
 
 TEMPLATE_SUFFIX = ".md.j2"
 MAX_EXPONENT = 100  # the largest ** exponent a template may use
@@ -46,7 +46,7 @@ def load_engine() -> None:
 def packaged_template_dir() -> Path:
     """The default templates: inside the installed package (wheel), or the source tree's
     top-level ``templates/`` (editable install), the single copy in the repository."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # src/ononotes, or ononotes in a wheel
     for candidate in (package / "templates", package.parents[1] / "templates"):
         if candidate.is_dir() and any(candidate.glob(f"*{TEMPLATE_SUFFIX}")):
             return candidate
@@ -79,7 +79,7 @@ def template_placeholders(*vault_templates: Path | None) -> frozenset[str]:
     """The literal lines of every template the vaults can use (theirs and the packaged ones):
     lines no Jinja tag touches, which count as nothing written in a note (SPEC §9, see
     ``insights.placeholder_lines``). A template that cannot be read adds nothing."""
-    from .insights import placeholder_lines
+    from ononotes.core.insights import placeholder_lines
 
     texts = []
     for folder in (*vault_templates, packaged_template_dir()):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .errors import UsageError
-from .vault import CACHE_DIR, CONFIG_NAME, load_vault
+from ononotes.errors import UsageError
+from ononotes.store.planned import refresh_planned_note
+from ononotes.store.vault import CACHE_DIR, CONFIG_NAME, load_vault
 
 DEFAULT_DASHBOARD = f"{CACHE_DIR}/dashboard.html"
 
@@ -26,8 +28,7 @@ def require_vault(root: Path) -> None:
 def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
     """Refresh every note planned after today from the note before it (SPEC §4). Returns a line
     for each note refreshed and a warning for each that cannot be: one never stops the others."""
-    from .errors import OnoError
-    from .workflow import refresh_planned_note
+    from ononotes.errors import OnoError
 
     vault = load_vault(root)
     lines = []
@@ -41,13 +42,18 @@ def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
     return lines
 
 
-def rebuild_dashboard(root: Path, output: Path, markdown: Path | None, today: dt.date) -> list[str]:
-    """Refresh planned notes, then write the HTML dashboard (and the Markdown summary).
+# what writes a report: ``app.report.run_report``, handed in by the CLI (use cases never
+# import each other)
+WriteReport = Callable[..., Any]
 
-    Returns the lines worth telling: warnings about unreadable notes, then what was written.
+
+def rebuild_dashboard(
+    root: Path, output: Path, markdown: Path | None, today: dt.date, run_report: WriteReport
+) -> list[str]:
+    """Refresh planned notes, then write the HTML dashboard (and the Markdown summary) with
+    ``run_report``. Returns the lines worth telling: warnings about unreadable notes, then what
+    was written.
     """
-    from .reporting import run_report
-
     lines = refresh_planned_notes(root, today)
     result = run_report([root], None, today, fmt="html", output=output)
     lines += [f"warning: {problem}" for problem in result.problems]
@@ -62,6 +68,7 @@ def watch_vault(
     root: Path,
     today: Callable[[], dt.date],
     echo: Callable[[str], None],
+    run_report: WriteReport,
     output: str | None = None,
     markdown: str | None = None,
     poll: bool = False,
@@ -70,7 +77,7 @@ def watch_vault(
     stop=None,
 ) -> None:
     """Keep the dashboard current until Ctrl-C (or ``stop`` is set)."""
-    from .watch import watch
+    from ononotes.adapters.watcher import watch
 
     require_vault(root)
     dashboard = Path(output).expanduser() if output else root / DEFAULT_DASHBOARD
@@ -78,11 +85,11 @@ def watch_vault(
     dashboard.parent.mkdir(parents=True, exist_ok=True)
 
     def rebuild() -> None:
-        for line in rebuild_dashboard(root, dashboard, summary, today()):
+        for line in rebuild_dashboard(root, dashboard, summary, today(), run_report):
             echo(line)
 
     def commit_changes() -> None:
-        from .gitsync import commit_changes as git_commit
+        from ononotes.adapters.git import commit_changes as git_commit
 
         if git_commit(root, "ono watch: notes changed"):
             echo("committed the changed notes")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from .errors import UsageError
-from .fields import is_slug
+from ononotes.core.fields import is_slug
+from ononotes.errors import UsageError
 
 
 def check_slug(slug: str, what: str = "person") -> str:
@@ -24,3 +25,12 @@ def check_date(value: str | dt.date | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(f"{option} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def unknown_person_message(people: Sequence[str], slug: str) -> str:
+    """The refusal for a slug that is nobody in ``people``, with the closest one suggested."""
+    import difflib
+
+    close = difflib.get_close_matches(slug, list(people), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"no person {slug!r} in this vault{hint}"

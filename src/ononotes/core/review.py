@@ -22,9 +22,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .carry import ACTION_ITEMS_TITLE
-from .fields import without_dates, written_as_me
-from .insights import (
+from ononotes.core.carry import ACTION_ITEMS_TITLE
+from ononotes.core.fields import without_dates, written_as_me
+from ononotes.core.insights import (
     GoalMentions,
     NoteLine,
     PersonInsights,
@@ -36,9 +36,9 @@ from .insights import (
     note_sections,
     written_lines,
 )
-from .model import DONE, Config, Note, Profile
-from .reports import ActionItem, Window, cadence_row, follow_items
-from .sections import md_text, private_body, strip_list_marker
+from ononotes.core.model import DONE, Config, Note, Profile
+from ononotes.core.reports import ActionItem, Window, cadence_row, follow_items
+from ononotes.core.sections import md_text, private_body, strip_list_marker
 
 WIN_WORDS = (
     "win",

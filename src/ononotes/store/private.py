@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .model import Config
-from .vault import create_file, load_config, read_bytes, relative
+from ononotes.core.model import Config
+from ononotes.store.vault import create_file, load_config, read_bytes, relative
 
 PRIVATE_FLAG_RE = re.compile(
     r"^private[ \t]*:[ \t]*['\"]?(true|yes|on)['\"]?[ \t]*(#.*)?$", re.I | re.M
@@ -56,8 +56,8 @@ def create_private_note(root: Path, slug: str, date: dt.date, meeting_path: Path
 
 def read_private_notes(root: Path, slug: str, config: Config | None = None) -> list[PrivateNote]:
     """The private notes about ``slug``, oldest first (for ``ono prep`` and the reports)."""
-    from .errors import NoteError
-    from .parse import FileProblem, decode, read_document
+    from ononotes.core.parse import FileProblem, decode, read_document
+    from ononotes.errors import NoteError
 
     config = config or load_config(root)
     folder = root / config.private_dir / slug
@@ -122,7 +122,7 @@ def share_refusal(
 def _front_matter(data: bytes) -> tuple[dict | None, str | None]:
     """(front matter or {} without any, None), or (None, why) when it cannot be read and no plain
     ``private:`` line settles the question."""
-    from .parse import FileProblem, decode, read_document
+    from ononotes.core.parse import FileProblem, decode, read_document
 
     try:
         text = decode(data)

@@ -11,16 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cadence import interval_days
-from .carry import CARRY_MARKER, CarryResult, carry_open_items, refresh_carried
-from .checks import check_date, check_slug
-from .errors import NoteError, UsageError
-from .markdown import scan
-from .model import Config, Note, Problem, Profile
-from .reports import ActionItem
-from .reports import open_items as followed_open_items
-from .vault import (
+from ononotes.core.cadence import interval_days
+from ononotes.core.carry import (
+    CARRY_MARKER,
+    carry_open_items,
+    lost_items,
+)
+from ononotes.core.checks import check_date, check_slug, unknown_person_message
+from ononotes.core.model import Config, Note, Problem, Profile
+from ononotes.core.reports import ActionItem
+from ononotes.core.reports import open_items as followed_open_items
+from ononotes.core.window import make_window
+from ononotes.errors import UsageError
+from ononotes.store.planned import refresh_planned_note
+from ononotes.store.vault import (
     CONFIG_NAME,
+    GITIGNORE,
     PROFILE_NAME,
     Vault,
     create_file,
@@ -29,13 +35,12 @@ from .vault import (
     read_file,
     relative,
     replace_file,
+    require_person,
     write_atomically,
 )
 
 if TYPE_CHECKING:
-    from .prep import Brief
-
-GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
+    from ononotes.core.brief import Brief
 
 
 # -- init -----------------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ def init_vault(root: Path, me: str | None) -> InitResult:
         else:
             create_file(root, path, text)
             result.created.append(name)
-    from .gitsync import commit_paths, ensure_repo
+    from ononotes.adapters.git import commit_paths, ensure_repo
 
     ensure_repo(root)
     if result.created:
@@ -239,7 +244,7 @@ def new_meeting(
     """Scaffold the next meeting with ``slug``: render the template, carry the open items of the
     last note, write it atomically. Refuses when the person already has a note of that type that
     day."""
-    from .templates import render_template, template_location
+    from ononotes.store.templates import render_template, template_location
 
     check_slug(slug)
     when = check_date(date, "--date") or today
@@ -280,7 +285,7 @@ def new_meeting(
         text, carried = result.text, result.carried_items
         lost = lost_items(result)
         if lost:
-            from .errors import TemplateError
+            from ononotes.errors import TemplateError
 
             raise TemplateError(
                 f"the open item {lost!r} would not be an item in the note it renders: it lands "
@@ -298,7 +303,7 @@ def new_meeting(
         outcome.written = False
         return outcome
     if private:  # its private sidecar must be free before anything is written
-        from .private import private_note_path
+        from ononotes.store.private import private_note_path
 
         outcome.private_path = private_note_path(root, config, slug, path)
         if outcome.private_path.exists():
@@ -310,7 +315,7 @@ def new_meeting(
         create_file(root, outcome.created_profile, profile_text(slug, cadence=config.cadence))
     create_file(root, path, text)
     if outcome.private_path:
-        from .private import create_private_note
+        from ononotes.store.private import create_private_note
 
         create_private_note(root, slug, when, path)
     _autocommit(
@@ -320,17 +325,6 @@ def new_meeting(
         f"ono new {slug} {when}",
     )
     return outcome
-
-
-def lost_items(result: CarryResult) -> str | None:
-    """The text of the first carried item that does not come out as an open item of the new
-    text (it landed in a code block or HTML comment left open), else None (SPEC §4's
-    invariant: every carried key is there, open)."""
-    present = {item.key for item in scan(result.text.split("\n")).items if item.is_open}
-    for block in result.blocks:
-        if any(key not in present for key in block.keys):
-            return block.item.text
-    return None
 
 
 def as_meeting(
@@ -344,8 +338,8 @@ def as_meeting(
     or one that names another date or person, is refused (a TemplateError naming the template),
     so ``ono new`` never writes a file that is not this meeting.
     """
-    from .errors import TemplateError
-    from .parse import FileProblem, note_from_document, read_document
+    from ononotes.core.parse import FileProblem, note_from_document, read_document
+    from ononotes.errors import TemplateError
 
     def refuse(problem: str):
         return TemplateError(f"the note it renders {problem}; nothing written", source)
@@ -389,7 +383,7 @@ def _drop_marker(text: str) -> str:
 
 
 def _template_context(vault, slug, profile, when, kind, previous, notes):
-    from .questions import suggest_questions
+    from ononotes.store.questions import suggest_questions
 
     name = profile.name if profile else slug.replace("-", " ").title()
     context = {
@@ -424,35 +418,6 @@ def _template_context(vault, slug, profile, when, kind, previous, notes):
     return context
 
 
-def refresh_planned_note(vault: Vault, planned: Note) -> list[str]:
-    """Refresh a planned note's carried items from the note before it (SPEC §4).
-
-    Returns the texts of items added; writes only when something changes, and refuses if the
-    file changed on disk meanwhile.
-    """
-    notes = vault.notes_for(planned.person)
-    earlier = [n for n in notes if n.sort_key < planned.sort_key]
-    if not earlier:
-        return []
-    source = earlier[-1]
-    path = vault.root / planned.path
-    original = path.read_bytes()
-    text = "\n".join(planned.lines) + "\n"
-    result = refresh_carried(source.lines, source.items, text)
-    if result is None or result.text == text:
-        return []
-    lost = lost_items(result)
-    if lost:  # written anyway, it would be added again on every refresh
-        raise NoteError(
-            f"the open item {lost!r} of {source.path} cannot be carried here: it would land "
-            "inside a code block or HTML comment this note never closes; close it, then run "
-            "again; nothing written",
-            planned.path,
-        )
-    replace_file(vault.root, path, result.text, original)
-    return result.carried_items or ["(finished items removed)"]
-
-
 # -- list, todo, check ----------------------------------------------------------------------------
 
 
@@ -461,17 +426,9 @@ def list_meetings(vault: Vault, slug: str | None) -> list[Note]:
     if slug is not None:
         check_slug(slug)
         if slug not in vault.people():
-            raise UsageError(unknown_person_message(vault, slug))
+            raise UsageError(unknown_person_message(vault.people(), slug))
     notes = vault.notes_for(slug) if slug else list(vault.notes)
     return sorted(notes, key=lambda note: (note.sort_key, note.person), reverse=True)
-
-
-def unknown_person_message(vault: Vault, slug: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(slug, vault.people(), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"no person {slug!r} in this vault{hint}"
 
 
 def open_items(
@@ -519,7 +476,7 @@ def _autocommit(root: Path, config: Config, paths: list[Path], message: str) -> 
     """Commit what a command wrote, when ``autocommit = true`` in ono.toml."""
     if not config.autocommit:
         return
-    from .gitsync import commit_paths
+    from ononotes.adapters.git import commit_paths
 
     commit_paths(root, [relative(root, p) for p in paths], message)
 
@@ -527,19 +484,11 @@ def _autocommit(root: Path, config: Config, paths: list[Path], message: str) -> 
 # -- the week ahead: agenda, prep, calendar -------------------------------------------------------
 
 
-def require_person(vault: Vault, slug: str) -> str:
-    """A valid slug of someone in the vault, else a UsageError suggesting the closest one."""
-    check_slug(slug)
-    if slug not in vault.people():
-        raise UsageError(unknown_person_message(vault, slug))
-    return slug
-
-
 def person_cadence(vault: Vault, slug: str) -> tuple[str, int]:
     """(cadence, days between 1:1s) with ``slug``: the profile's, else ono.toml's (SPEC §6).
     One that cannot be read falls back as in the reports, and is noted in the vault's problems:
     one person's typo never stops a command about everyone."""
-    from .reports import resolve_cadence
+    from ononotes.core.reports import resolve_cadence
 
     problems: list[Problem] = []
     cadence = resolve_cadence(vault.profiles.get(slug), vault.config, problems)
@@ -660,7 +609,7 @@ def add_agenda(
     """Add a talking point to the next meeting with ``slug``: under "Their agenda" when ``by``
     is them, else "My agenda". Scaffolds the note for the next due date when there is none,
     refreshes it first when it is planned; a point already there is not added again."""
-    from .agenda import add_point, clean_point
+    from ononotes.core.agenda import add_point, clean_point
 
     check_slug(slug)
     point = clean_point(text)
@@ -689,7 +638,7 @@ def add_agenda(
 
 
 def _lines_of(data: bytes, path: str) -> list[str]:
-    from .parse import FileProblem, decode, split_lines
+    from ononotes.core.parse import FileProblem, decode, split_lines
 
     try:
         return split_lines(decode(data))
@@ -708,9 +657,9 @@ class PrepResult:
 def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
     """The brief before the next meeting with ``slug`` (see ``prep.build_brief``). Refreshes the
     planned note's carried items first; never scaffolds one."""
-    from .prep import build_brief
-    from .questions import suggest_questions
-    from .templates import template_placeholders
+    from ononotes.core.brief import build_brief
+    from ononotes.store.questions import suggest_questions
+    from ononotes.store.templates import template_placeholders
 
     check_slug(slug)
     config = load_config(root)
@@ -738,7 +687,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
 
 def _private_notes(vault: Vault, slug: str) -> list[tuple[str, dt.date | None, str]]:
     """The manager's private notes about ``slug`` as (path, date, text)."""
-    from .private import read_private_notes
+    from ononotes.store.private import read_private_notes
 
     return [(n.path, n.date, n.text) for n in read_private_notes(vault.root, slug, vault.config)]
 
@@ -765,8 +714,8 @@ def review_digest(
     import os
     from urllib.parse import quote
 
-    from .review import build_review, render_review_md
-    from .templates import template_placeholders
+    from ononotes.core.review import build_review, render_review_md
+    from ononotes.store.templates import template_placeholders
 
     check_slug(slug)
     config = load_config(root)
@@ -775,7 +724,6 @@ def review_digest(
             f"--private: this is {config.person}'s shared repository, which holds no private "
             "notes; run ono review in your own vault"
         )
-    from .reporting import make_window
 
     window = make_window(today, None, since, until)
     vault = load_vault(root, config)
@@ -791,7 +739,7 @@ def review_digest(
     )
     if fmt != "html":
         return ReviewResult(render_review_md(review), list(vault.problems))
-    from .render.review_html import render_review_html
+    from ononotes.render.review_html import render_review_html
 
     here = Path(output).expanduser().resolve().parent if output else None
 
@@ -806,7 +754,7 @@ def review_digest(
 def calendar_rhythms(vault: Vault, today: dt.date) -> list:
     """Each active person's 1:1 rhythm: the next meeting (its note, else the next due date)
     and the cadence's interval. People whose profile ``until`` has passed are left out."""
-    from .ical import Rhythm
+    from ononotes.render.ical import Rhythm
 
     rhythms = []
     for slug in vault.people():
@@ -843,7 +791,7 @@ def build_calendar(
 ) -> CalendarResult:
     """The next ``weeks`` weeks of 1:1s as iCalendar bytes, written atomically to ``output``
     when given."""
-    from .ical import schedule, to_ical
+    from ononotes.render.ical import schedule, to_ical
 
     if weeks < 1:
         raise UsageError(f"--weeks must be at least 1, not {weeks}")
@@ -856,7 +804,7 @@ def build_calendar(
 
 def export_vaults(roots: list[Path], today: dt.date) -> tuple[str, list[Problem]]:
     """``ono export``: every note and item of every vault as JSON lines, and the problems."""
-    from .export import export_jsonl
+    from ononotes.render.export import export_jsonl
 
     lines: list[str] = []
     problems: list[Problem] = []

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from itertools import chain, pairwise
 from typing import TYPE_CHECKING
 
-from .cadence import interval_days, tolerance_days
-from .model import (
+from ononotes.core.cadence import interval_days, tolerance_days
+from ononotes.core.model import (
     CANCELLED,
-    CANCELLED_STATUSES,
     DONE,
     HELD,
     OPEN,
@@ -31,64 +30,16 @@ from .model import (
     Problem,
     Profile,
 )
+from ononotes.core.window import Window, group_by_person, median, meeting_kind, ratio
 
 if TYPE_CHECKING:
-    from .insights import PersonInsights, TeamInsights
+    from ononotes.core.insights import PersonInsights, TeamInsights
 
 DROPPED = "dropped"
 STALE_AFTER = 3  # an open item carried this many times is stale (SPEC §5)
 DEFAULT_CADENCE = "weekly"
 _CLOSED = (DONE, CANCELLED)
 _STATE_RANK = {DONE: 2, CANCELLED: 1, OPEN: 0}
-
-
-# -- the window -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The dates a report counts: ``since`` to ``until`` inclusive, and the day it is "today".
-
-    ``until`` defaults to ``as_of``; ``since`` to the beginning of time.
-    """
-
-    as_of: dt.date
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    @property
-    def end(self) -> dt.date:
-        return self.until if self.until is not None else self.as_of
-
-    def __contains__(self, day: dt.date) -> bool:
-        return (self.since is None or day >= self.since) and day <= self.end
-
-
-def group_by_person(notes: Iterable[Note]) -> dict[str, list[Note]]:
-    """Each person's notes in (date, file name) order, in one pass over ``notes``."""
-    groups: dict[str, list[Note]] = {}
-    for note in notes:
-        groups.setdefault(note.person, []).append(note)
-    for person_notes in groups.values():
-        person_notes.sort(key=lambda note: note.sort_key)
-    return groups
-
-
-def median(values: Sequence[int]) -> int | float | None:
-    """The median, as a whole number when it is one; None for no values."""
-    if not values:
-        return None
-    import statistics  # here: importing it costs every report command start-up time
-
-    middle = statistics.median(values)
-    return int(middle) if float(middle).is_integer() else float(middle)
-
-
-def ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-# -- cadence (SPEC §6) ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,22 +132,6 @@ def resolve_cadence(
     return DEFAULT_CADENCE, interval_days(DEFAULT_CADENCE)
 
 
-def meeting_kind(note: Note, as_of: dt.date) -> str | None:
-    """held, cancelled or planned for the cadence counts; None for an unknown status.
-
-    A note dated after as-of is planned whatever its status says, unless it is cancelled
-    (a meeting already called off is not one to expect).
-    """
-    status = note.effective_status(as_of)
-    if status in CANCELLED_STATUSES:
-        return CANCELLED
-    if note.date > as_of or status == PLANNED:
-        return PLANNED
-    if status == HELD:
-        return HELD
-    return None
-
-
 def cadence_row(
     person: str,
     notes: Sequence[Note],
@@ -208,7 +143,7 @@ def cadence_row(
 ) -> CadenceRow:
     """One person's cadence from their notes in (date, file name) order (SPEC §6), with the
     insights of SPEC §9 (``placeholders``: the templates' literal lines, see insights.py)."""
-    from .insights import person_insights  # insights builds on this module
+    from ononotes.core.insights import person_insights  # insights builds on this module
 
     as_of = window.as_of
     cadence, interval = resolve_cadence(profile, config, problems)
@@ -298,7 +233,7 @@ def assemble_cadence(
     window: Window, rows: Sequence[CadenceRow], problems: Sequence[Problem] = ()
 ) -> CadenceReport:
     """The cadence report from each person's row: the team row pools them."""
-    from .insights import team_insights
+    from ononotes.core.insights import team_insights
 
     rows = tuple(rows)
     allowed = [(gap, row.allowed_gap) for row in rows for gap in row.gaps]

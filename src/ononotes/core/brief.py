@@ -12,12 +12,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .carry import ACTION_ITEMS_TITLE
-from .fields import without_dates
-from .insights import MOOD_WINDOW, GoalMentions, PersonInsights, goal_mentions, held_notes
-from .model import UNASSIGNED, Config, Note, Problem, Profile
-from .reports import Window, cadence_row, open_items
-from .sections import (
+from ononotes.core.carry import ACTION_ITEMS_TITLE
+from ononotes.core.fields import without_dates
+from ononotes.core.insights import (
+    MOOD_WINDOW,
+    GoalMentions,
+    PersonInsights,
+    goal_mentions,
+    held_notes,
+)
+from ononotes.core.model import UNASSIGNED, Config, Note, Problem, Profile
+from ononotes.core.reports import Window, cadence_row, open_items
+from ononotes.core.sections import (
     Section,
     find_section,
     list_points,

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import re
 
-from .model import UNASSIGNED
+from ononotes.core.model import UNASSIGNED
 
 _DATE = r"(\d{4}-\d{2}-\d{2})"
 _VS16 = "\ufe0f?"

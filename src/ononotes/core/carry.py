@@ -10,9 +10,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .fields import without_done
-from .markdown import scan
-from .model import Heading, Item, ParsedBody
+from ononotes.core.fields import without_done
+from ononotes.core.markdown import scan
+from ononotes.core.model import Heading, Item, ParsedBody
 
 CARRY_MARKER = "<!-- ono:carry -->"
 ACTION_ITEMS_TITLE = "action items"
@@ -237,3 +237,14 @@ __all__ = [
     "place_blocks",
     "refresh_carried",
 ]
+
+
+def lost_items(result: CarryResult) -> str | None:
+    """The text of the first carried item that does not come out as an open item of the new
+    text (it landed in a code block or HTML comment left open), else None (SPEC §4's
+    invariant: every carried key is there, open)."""
+    present = {item.key for item in scan(result.text.split("\n")).items if item.is_open}
+    for block in result.blocks:
+        if any(key not in present for key in block.keys):
+            return block.item.text
+    return None

@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import NoteError, UsageError
-from .fields import is_slug
-from .model import Config, Note, Problem, Profile
+from ononotes.core.checks import check_slug, unknown_person_message
+from ononotes.core.fields import is_slug
+from ononotes.core.model import Config, Note, Problem, Profile
+from ononotes.errors import NoteError, UsageError
 
 CONFIG_NAME = "ono.toml"
 LOCAL_CONFIG_NAME = "ono.local.toml"  # untracked, this copy only; overrides ono.toml
 PROFILE_NAME = "profile.md"
 CACHE_DIR = ".ono"
+GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
 
 
 def find_vault(explicit: str | os.PathLike | None, start: Path | None = None) -> Path:
@@ -126,7 +128,9 @@ _NOTE_OPEN_FLAGS = (
 def read_bytes(root: Path, path: Path | str) -> bytes:
     """A file's bytes, refusing what would leave the vault or could never be a note. One open,
     one fstat and one read for a plain file: a cold run reads thousands."""
-    from .parse import MAX_NOTE_BYTES  # here: a warm run parses nothing and need not import it
+    from ononotes.core.parse import (
+        MAX_NOTE_BYTES,  # here: a warm run parses nothing and need not import it
+    )
 
     try:
         handle = _open_note(root, path)
@@ -207,7 +211,7 @@ class Vault:
 def _parsers():
     # imported on first use: a warm run parses nothing and need not import them; cached, as a
     # cold run reads thousands of files and an import statement is a lookup each time
-    from .parse import parse_note, parse_profile
+    from ononotes.core.parse import parse_note, parse_profile
 
     return parse_note, parse_profile
 
@@ -717,7 +721,7 @@ def index_vault(
     run where the files are parsed on the people they are about (see ``VaultIndex.summary``).
     """
 
-    from .cache import ParseCache
+    from ononotes.store.cache import ParseCache
 
     config = config or load_config(root)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
@@ -933,3 +937,11 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
         raise UsageError(f"cannot write {path}: it is a folder")
     _replace_with(path, text)
     return path
+
+
+def require_person(vault: Vault, slug: str) -> str:
+    """A valid slug of someone in the vault, else a UsageError suggesting the closest one."""
+    check_slug(slug)
+    if slug not in vault.people():
+        raise UsageError(unknown_person_message(vault.people(), slug))
+    return slug

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .fields import item_fields
-from .model import Heading, Item, ParsedBody
+from ononotes.core.fields import item_fields
+from ononotes.core.model import Heading, Item, ParsedBody
 
 TASK_RE = re.compile(r"\[(.)\][ \t\f\v]+(?=\S)")
 BULLET_RE = re.compile(r"[-+*](?=[ \t]|$)")

@@ -16,11 +16,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks import check_date, check_slug
-from .errors import UsageError
-from .model import UNASSIGNED, Config, Note, Problem, Profile
-from .reports import ActionsReport, CadenceReport, Window, actions_report, cadence_report
-from .vault import Vault, gc_paused, load_config, load_vault, write_atomically
+from ononotes.core.checks import check_slug, unknown_person_message
+from ononotes.core.model import UNASSIGNED, Config, Note, Problem, Profile
+from ononotes.core.reports import (
+    ActionsReport,
+    CadenceReport,
+    Window,
+    actions_report,
+    cadence_report,
+)
+from ononotes.core.window import make_window
+from ononotes.errors import UsageError
+from ononotes.store.vault import Vault, gc_paused, load_config, load_vault, write_atomically
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -104,7 +111,7 @@ def _namespace(vault: Vault, name: str) -> tuple[list[Note], dict[str, Profile],
 def combine(vaults: Sequence[Vault]) -> ReportInput:
     """Several vaults rolled up, each person as ``vault/person`` (one vault's report goes
     through ``cached_reports``)."""
-    from .templates import template_placeholders
+    from ononotes.store.templates import template_placeholders
 
     names = vault_names([vault.root for vault in vaults])
     placeholders = template_placeholders(*(v.root / v.config.templates_dir for v in vaults))
@@ -132,23 +139,6 @@ def _every(names) -> tuple[str, ...]:
 # -- choosing -------------------------------------------------------------------------------------
 
 
-def make_window(
-    today: dt.date,
-    as_of: str | dt.date | None,
-    since: str | dt.date | None,
-    until: str | dt.date | None,
-) -> Window:
-    """The report's dates from the options; since after until is a usage error."""
-    window = Window(
-        check_date(as_of, "--as-of") or today,
-        check_date(since, "--since"),
-        check_date(until, "--until"),
-    )
-    if window.since is not None and window.since > window.end:
-        raise UsageError(f"--since {window.since} is after the end of the window, {window.end}")
-    return window
-
-
 def select_people(people: Sequence[str], person: str | None) -> list[str]:
     """Everyone, or the one person asked for (``alice``, or ``team/alice`` in a roll-up)."""
     if person is None:
@@ -156,11 +146,7 @@ def select_people(people: Sequence[str], person: str | None) -> list[str]:
     check_slug(person.rsplit("/", 1)[-1])
     chosen = [p for p in people if p == person or p.rsplit("/", 1)[-1] == person]
     if not chosen:
-        import difflib
-
-        close = difflib.get_close_matches(person, list(people), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise UsageError(f"no person {person!r} in this vault{hint}")
+        raise UsageError(unknown_person_message(people, person))
     return chosen
 
 
@@ -200,7 +186,7 @@ class PersonResults:
     placeholders: frozenset[str]
 
     def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict[str, object]:
-        from .reports import cadence_row, person_actions
+        from ononotes.core.reports import cadence_row, person_actions
 
         notes = sorted(notes, key=lambda note: note.sort_key)
         computed: dict[str, object] = {}
@@ -236,11 +222,11 @@ def cached_reports(
     files that changed) have their people's results computed as they are parsed.
     """
 
-    from . import __version__
-    from .cache import FORMAT
-    from .reports import assemble_actions, assemble_cadence
-    from .templates import template_placeholders
-    from .vault import index_vault
+    from ononotes import __version__
+    from ononotes.core.reports import assemble_actions, assemble_cadence
+    from ononotes.store.cache import FORMAT
+    from ononotes.store.templates import template_placeholders
+    from ononotes.store.vault import index_vault
 
     config = load_config(root)
     parts = [
@@ -407,7 +393,7 @@ def _compute(index, people, notes_of, profile_of, profiles, compute: PersonResul
     else from their decoded notes. When many people are left (every person on a new day,
     which moves the window), their files are parsed again on every core, as on a cold run,
     rather than decoded one person at a time in this process."""
-    from .vault import PARALLEL_FROM
+    from ononotes.store.vault import PARALLEL_FROM
 
     def summary(slug: str):
         return index.summary(slug, notes_of.get(slug, []), profile_of.get(slug))
@@ -457,23 +443,23 @@ def render(
 ) -> str:
     """The reports in one of FORMATS, as text."""
     if fmt == "table":
-        from .render.report_table import render_table
+        from ononotes.render.report_table import render_table
 
         return render_table(cadence, actions, color=color, items=items)
     if fmt == "json":
-        from .render.report_json import render_json
+        from ononotes.render.report_json import render_json
 
         return render_json(cadence, actions)
     if fmt == "csv":
-        from .render.report_csv import render_csv
+        from ononotes.render.report_csv import render_csv
 
         return render_csv(cadence, actions, items=items)
     if fmt == "md":
-        from .render.report_md import render_md
+        from ononotes.render.report_md import render_md
 
         return render_md(cadence, actions, items=items, title=title)
     if fmt == "html":
-        from .render.report_html import render_html
+        from ononotes.render.report_html import render_html
 
         return render_html(cadence, actions, title=title)
     raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import CANCELLED, HELD, CachedRecord, Config, Heading, Note
-from .reports import Window, meeting_kind, ratio
-from .sections import COMMENT_RE, Section, find_sections, point_key, strip_list_marker
+from ononotes.core.model import CANCELLED, HELD, CachedRecord, Config, Heading, Note
+from ononotes.core.sections import COMMENT_RE, Section, find_sections, point_key, strip_list_marker
+from ononotes.core.window import Window, meeting_kind, ratio
 
 MOOD_WINDOW = 4  # SPEC §9: mood_recent is the mean of the last 4 held notes with a mood
 LOW_OWNERSHIP = 0.3  # a meeting is "theirs" too little when under 30% of its points are theirs

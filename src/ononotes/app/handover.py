@@ -19,20 +19,21 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .checks import check_slug
-from .errors import NoteError, UsageError
-from .model import Config
-from .private import share_refusal
-from .vault import (
+from ononotes.core.checks import check_slug
+from ononotes.core.model import Config
+from ononotes.errors import NoteError, UsageError
+from ononotes.store.private import share_refusal
+from ononotes.store.vault import (
     CONFIG_NAME,
+    GITIGNORE,
     LOCAL_CONFIG_NAME,
     create_file,
     load_config,
     load_vault,
     read_bytes,
     relative,
+    require_person,
 )
-from .workflow import GITIGNORE, require_person
 
 HANDOVER_NAME = "HANDOVER.md"
 SHARED_OWN_FILES = {CONFIG_NAME, LOCAL_CONFIG_NAME, ".gitignore"}  # a shared repo's own settings
@@ -151,12 +152,11 @@ def person_files(
 
 def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResult:
     """Everything ``ono handover`` does but printing (see the module's docstring)."""
-    from .fields import written_as_me
-    from .gitsync import check_remote_url, origin_url
-    from .reports import open_items
-    from .review import render_handover
-    from .sharing import local_path_made_absolute
-    from .templates import template_placeholders
+    from ononotes.adapters.git import check_remote_url, local_path_made_absolute, origin_url
+    from ononotes.core.fields import written_as_me
+    from ononotes.core.reports import open_items
+    from ononotes.core.review import render_handover
+    from ononotes.store.templates import template_placeholders
 
     check_slug(slug)
     config = load_config(root)
@@ -193,7 +193,7 @@ def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResul
         )
     message = f"ono handover {slug}: {slug}'s 1:1 notes for their new manager (from {config.me})"
     if remote:
-        from .gitsync import push_handover
+        from ononotes.adapters.git import push_handover
 
         url = local_path_made_absolute(check_remote_url(dest))
         refuse = _history_refusal(slug, config.private_dir)
@@ -209,7 +209,7 @@ def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResul
         result.files, result.history = sorted(added), outcome.history
         return result
     result.files = sorted(_write_folder(root, Path(dest), config, slug, today, files, summary))
-    from .gitsync import commit_paths, ensure_repo
+    from ononotes.adapters.git import commit_paths, ensure_repo
 
     target = Path(dest).expanduser().resolve()
     ensure_repo(target)
@@ -229,7 +229,7 @@ def _vault_files(
 ) -> dict[str, bytes]:
     """The new vault: its settings, the vault's own note templates (the notes follow them, and
     the insights read their placeholder lines), the person's files and HANDOVER.md."""
-    from .templates import TEMPLATE_SUFFIX
+    from ononotes.store.templates import TEMPLATE_SUFFIX
 
     templates = {}
     folder = root / config.templates_dir

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import GitError, UsageError
+from ononotes.errors import GitError, UsageError
 
 SAFE_SCHEMES = frozenset({"ssh", "git", "http", "https", "file", "git+ssh", "ssh+git"})
 # Set on every git command ono runs for sharing: a clone's hooks are not ours to run, ext:: runs
@@ -552,7 +552,7 @@ def _files_to_commit(vault, prefix: str | None, folder: Path) -> list[str]:
 
 def _write_new(path: Path, text: str) -> dict[Path, bytes | None]:
     """Create ``path``, or append the lines it lacks (a .gitignore); returns what to restore."""
-    from .vault import create_file, replace_file
+    from ononotes.store.vault import create_file, replace_file
 
     if not path.exists():
         create_file(path.parent, path, text)
@@ -809,3 +809,13 @@ def _import_shared_history(repo, source: Path, label: str, refuse) -> None:
     repo.git.update_ref("refs/heads/main", "refs/ono/import")
     repo.git.update_ref("-d", "refs/ono/import")
     repo.git.read_tree("HEAD")
+
+
+def local_path_made_absolute(remote: str) -> str:
+    """A remote that is a local path, made absolute: git would otherwise read a relative one from
+    inside the person's folder. URLs and ``host:path`` are left as they are (git's own rule: a
+    colon before any slash makes ``host:path``)."""
+    colon, slash = remote.find(":"), remote.find("/")
+    if "://" in remote or (colon > 0 and (slash < 0 or colon < slash)):
+        return remote
+    return os.path.abspath(os.path.expanduser(remote))

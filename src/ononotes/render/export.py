@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
-from .model import Note
+from ononotes.core.model import Note
 
 
 def _date(value: dt.date | None) -> str | None:

@@ -47,7 +47,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        from .errors import format_location
+        from ononotes.errors import format_location
 
         return format_location(self.path, self.line, self.message)
 

@@ -7,16 +7,22 @@ and what the shared repository holds; ``gitsync`` does the git work. See docs/sh
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .errors import GitError, OnoError, UsageError
-from .fields import OWNER_RE, is_slug
-from .private import share_refusal
-from .vault import CONFIG_NAME, LOCAL_CONFIG_NAME, create_file, load_config, load_vault
-from .workflow import check_slug
+from ononotes.adapters.git import local_path_made_absolute
+from ononotes.core.checks import check_slug
+from ononotes.core.fields import OWNER_RE, is_slug
+from ononotes.errors import GitError, OnoError, UsageError
+from ononotes.store.private import share_refusal
+from ononotes.store.vault import (
+    CONFIG_NAME,
+    LOCAL_CONFIG_NAME,
+    create_file,
+    load_config,
+    load_vault,
+)
 
 SHARED_GITIGNORE = (
     "# ononotes: this copy's own settings and cache are never shared\n"
@@ -59,7 +65,7 @@ def share_person(root: Path, slug: str, remote: str) -> ShareResult:
     """Move ``slug``'s folder into a repository of its own, with the history of its files, push
     it to ``remote`` and make the vault stop tracking it. Nothing else of the vault goes there:
     not other people, not private notes, not ono.toml or templates."""
-    from .gitsync import check_remote_url, share_folder
+    from ononotes.adapters.git import check_remote_url, share_folder
 
     check_slug(slug)
     remote = local_path_made_absolute(check_remote_url(remote))
@@ -97,16 +103,6 @@ def share_person(root: Path, slug: str, remote: str) -> ShareResult:
     return ShareResult(
         slug, folder, remote, outcome.pushed, outcome.history, outcome.dropped, warnings
     )
-
-
-def local_path_made_absolute(remote: str) -> str:
-    """A remote that is a local path, made absolute: git would otherwise read a relative one from
-    inside the person's folder. URLs and ``host:path`` are left as they are (git's own rule: a
-    colon before any slash makes ``host:path``)."""
-    colon, slash = remote.find(":"), remote.find("/")
-    if "://" in remote or (colon > 0 and (slash < 0 or colon < slash)):
-        return remote
-    return os.path.abspath(os.path.expanduser(remote))
 
 
 def _share_warnings(root: Path, slug: str, config) -> list[str]:
@@ -178,7 +174,7 @@ def sync_targets(root: Path, slug: str | None) -> list[tuple[str, Path]]:
 def sync_shared(root: Path, slug: str | None = None) -> list[SyncResult]:
     """Commit, integrate the remote's commits and push, for each shared repository; a failure
     in one does not stop the others (each result carries its error)."""
-    from .gitsync import sync_repo
+    from ononotes.adapters.git import sync_repo
 
     config = load_config(root)
     results = []
