@@ -192,3 +192,38 @@ def test_core_modules_do_no_io(path):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
     }
     assert not attributes & {"date.today", "datetime.now", "os.environ", "Path.cwd", "time.time"}
+
+
+# the import name of each distribution the code may import at run time
+DISTRIBUTIONS = {
+    "yaml": "pyyaml",
+    "click": "click",
+    "jinja2": "jinja2",
+    "watchdog": "watchdog",
+    "git": "gitpython",
+    "gitdb": "gitpython",  # installed with GitPython, which the code asks for
+    "icalendar": "icalendar",
+    "tomli": "tomli",
+}
+
+
+def test_the_declared_dependencies_are_what_the_code_imports():
+    """PyYAML was imported but not declared; test-only packages must not be run-time ones."""
+    import re
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    project = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text())["project"]
+    declared = {re.split(r"[<>=;\[ ]", spec)[0].lower() for spec in project["dependencies"]}
+    imported = {
+        name.split(".")[0]
+        for imports in import_graph().values()
+        for name in imports
+        if name.split(".")[0] not in sys.stdlib_module_names
+        and name.split(".")[0] not in ("ononotes", "__future__")
+    }
+    assert imported <= DISTRIBUTIONS.keys(), imported - DISTRIBUTIONS.keys()
+    assert {DISTRIBUTIONS[name] for name in imported} == declared
