@@ -60,6 +60,9 @@ class Heading:
     level: int
     title: str
 
+    def __reduce__(self):  # see Item.__reduce__
+        return (Heading, (self.index, self.level, self.title))
+
 
 @dataclass(frozen=True, slots=True)
 class Item:
@@ -86,6 +89,11 @@ class Item:
     @property
     def line(self) -> int:
         return self.start + 1
+
+    def __reduce__(self):
+        # the parse cache unpickles every item of a vault: through the constructor, not the
+        # generic slots __setstate__, which looks up the fields again for every object
+        return (Item, tuple(getattr(self, name) for name in Item.__slots__))
 
     @property
     def state(self) -> str:
@@ -125,6 +133,11 @@ class Note:
     list_starts: tuple[tuple[int, int], ...]
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
+    def __reduce__(self):  # see Item.__reduce__; the lines travel as one string
+        values = [getattr(self, name) for name in Note.__slots__]
+        values[Note.__slots__.index("lines")] = "\n".join(self.lines)
+        return (_note_from_pickle, tuple(values))
+
     def effective_status(self, as_of: dt.date) -> str:
         """SPEC §2: a missing status is held up to as-of and planned after it."""
         if self.status:
@@ -137,6 +150,14 @@ class Note:
         of one person with the same date and name in different folders must always come in
         the same order, whichever order they were read in."""
         return (self.date, self.path.rsplit("/", 1)[-1], self.path)
+
+
+def _note_from_pickle(*values: Any) -> Note:
+    """A pickled Note back: its lines were joined by line breaks they cannot contain."""
+    fields = list(values)
+    at = Note.__slots__.index("lines")
+    fields[at] = tuple(fields[at].split("\n")) if fields[at] else ()
+    return Note(*fields)
 
 
 @dataclass(frozen=True, slots=True)
