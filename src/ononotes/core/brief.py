@@ -22,7 +22,7 @@ from ononotes.core.insights import (
     held_notes,
 )
 from ononotes.core.model import UNASSIGNED, Config, Note, Problem, Profile
-from ononotes.core.reports import Window, cadence_row, open_items
+from ononotes.core.reports import ActionItem, Window, cadence_row, open_items
 from ononotes.core.sections import (
     Section,
     find_section,
@@ -118,16 +118,16 @@ def _display(text: str, owner: str, me: str) -> str:
     return " ".join(words)
 
 
-def _brief_item(text, owner, due, created, carried, source, today, me) -> BriefItem:
+def _brief_item(item: ActionItem, me: str) -> BriefItem:
     return BriefItem(
-        owner=owner,
-        text=_display(text, owner, me),
-        created=created,
-        age_days=max(0, (today - created).days),
-        due=due,
-        overdue=due is not None and due < today,
-        times_carried=carried,
-        source=source,
+        owner=item.owner,
+        text=_display(item.text, item.owner, me),
+        created=item.created,
+        age_days=max(0, item.age_days or 0),  # a created: field may lie in the future
+        due=item.due,
+        overdue=item.overdue,
+        times_carried=item.times_carried,
+        source=item.source,
     )
 
 
@@ -150,11 +150,7 @@ def open_brief_items(
     me, others, unassigned; within a group, as they stand in their note."""
     followed = open_items(person, notes, today)
     followed.sort(key=lambda item: int(item.source.rpartition(":")[2]))  # as they stand
-    items = [
-        _brief_item(i.text, i.owner, i.due, i.created, i.times_carried, i.source, today, me)
-        for i in followed
-    ]
-    return sorted(items, key=_owner_order(person, me))
+    return sorted((_brief_item(item, me) for item in followed), key=_owner_order(person, me))
 
 
 def preview_meeting(note: Note, lines_each: int = PREVIEW_LINES) -> MeetingPreview:

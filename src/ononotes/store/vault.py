@@ -517,10 +517,12 @@ def _in_workers(work, jobs: list, workers: int):
     """``work(job)`` for each job, in ``workers`` processes, the results in the jobs' order
     (``Executor.map`` keeps it), so a parallel run merges exactly as a serial one would."""
     import multiprocessing
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork starts fastest, but is unsafe while another thread runs (ono watch's observer)
+    fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if fork else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(work, jobs)
 
@@ -726,8 +728,6 @@ def index_vault(
     config = config or load_config(root)
     cache = ParseCache(root, parse_fingerprint(config)) if use_cache else None
     saved = cache.folders() if cache is not None else {}
-    if not saved:  # a cold run parses every file: import the parser while the scan runs
-        _parsers()
     cold = _scan_and_parse(root, config, progress, summarize) if not saved else None
     scans = cold[0] if cold is not None else scan_folders(root, config)
     digests = {folder: scan.digest() for folder, scan in scans.items()}
