@@ -474,12 +474,27 @@ def test_a_note_filed_in_another_persons_folder_gives_one_answer_cold_serial_or_
         return run(vault, *json_report, today="2025-04-01").stdout
 
     serial = cold("serial")
-    assert '"person-002"' in serial
-    monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
-    for chunks in (1, 3, 1000):  # one folder a chunk, a few, all in one
-        monkeypatch.setattr(ononotes.store.vault, "_pack", _packed_by(chunks))
-        assert cold(f"parallel-{chunks}") == serial
-        assert run(vault, *json_report, today="2025-04-01").stdout == serial  # warm
+    assert "@person-002 misfiled" in serial
+    top_level = ononotes.store.vault._top_level
+    for backwards in (False, True):  # the folders met in the order the disk lists them, and back
+        monkeypatch.setattr(ononotes.store.vault, "_top_level", _listed(top_level, backwards))
+        monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10**9)
+        assert cold(f"serial-{backwards}") == serial
+        monkeypatch.setattr(ononotes.store.vault, "PARALLEL_FROM", 10)
+        for chunks in (1, 3, 1000):  # one folder a chunk, a few, all in one
+            monkeypatch.setattr(ononotes.store.vault, "_pack", _packed_by(chunks))
+            assert cold(f"parallel-{chunks}-{backwards}") == serial
+            assert run(vault, *json_report, today="2025-04-01").stdout == serial  # warm
+
+
+def _listed(top_level, backwards: bool):
+    """``vault._top_level`` with its folders in reverse order when ``backwards``."""
+
+    def listed(root, config):
+        top, folders = top_level(root, config)
+        return top, folders[::-1] if backwards else folders
+
+    return listed
 
 
 def _packed_by(folders_a_chunk: int):
