@@ -73,6 +73,7 @@ def test_every_command_lists_the_same_open_items(team, run, tmp_path):
     html = run(team, "report", "--format", "html", today=TODAY).stdout
     for _, source in expected:
         assert source in html
+    assert f"bob: {len(expected)} open of " in html  # the follow-through chart's counts
 
     dest = tmp_path / "handed"
     handed = run(team, "handover", "bob", str(dest), today=TODAY)
