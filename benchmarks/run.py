@@ -7,7 +7,7 @@ Baselines: `rg --count-matches '\\[.\\]'` over the vault (the cost of reading ev
 ripgrep) and `python -c 'import click'` (the interpreter and the CLI framework). Each check runs
 its baseline and its command in turns: a warm-up of each, then --runs pairs; the ratio is the
 median of the pairs' ratios, printed with each command's median time and the peak memory the OS
-counted for it. The targets are issue 6's.
+counted for it. The targets are those of the "one store" issue (issue 6's where it set none).
 """
 
 from __future__ import annotations
@@ -163,6 +163,22 @@ def main() -> None:
     )
     click = Command("python -c 'import click'", [sys.executable, "-c", "import click"])
     warm = Command("ono report actions --format csv (warm)", report)
+    # one rebuild of `ono watch` (refresh planned notes, the dashboard) after an edit, as the
+    # watcher runs it; in a process of its own, so its import time counts as a report's does
+    rebuild = (
+        "import datetime, pathlib, sys\n"
+        "from ononotes.app.report import run_report\n"
+        "from ononotes.app.watch import rebuild_dashboard\n"
+        "vault = pathlib.Path(sys.argv[1])\n"
+        f"rebuild_dashboard(vault, vault / 'dashboard.html', None, "
+        f"datetime.date.fromisoformat('{TODAY}'), run_report)\n"
+    )
+    other_commands = [
+        ("ono todo", ["todo"]),
+        ("ono list", ["list"]),
+        ("ono person list", ["person", "list"]),
+        ("ono prep person-001", ["prep", "person-001"]),
+    ]
     runs = args.runs
     print("each check times its baseline and its command in turns, and takes the median ratio\n")
     results = [
@@ -194,7 +210,30 @@ def main() -> None:
             env,
             runs,
         ),
-        compare("report warm / ripgrep", 3.0, ripgrep, warm, env, runs),
+        compare("report warm / ripgrep", 1.5, ripgrep, warm, env, runs),
+        *(
+            compare(
+                f"{name} warm / report warm",
+                1.5,
+                warm,
+                Command(f"{name} (warm)", [ono, "--vault", str(big), *argv]),
+                env,
+                runs,
+            )
+            for name, argv in other_commands
+        ),
+        compare(
+            "watch rebuild after an edit / report warm",
+            1.5,
+            warm,
+            Command(
+                "... one ono watch rebuild after an edit",
+                [sys.executable, "-c", rebuild, str(big)],
+                edit_one_note,
+            ),
+            env,
+            runs,
+        ),
         compare(
             "report after an edit / warm",
             1.2,
@@ -205,7 +244,7 @@ def main() -> None:
         ),
         compare(
             "report cold / ripgrep",
-            25.0,
+            12.0,
             ripgrep,
             Command("... cold (no cache)", report, clear_cache),
             env,
@@ -213,13 +252,13 @@ def main() -> None:
         ),
     ]
     remove_new_notes()
-    peak = max(memory for label, _, _, memory in results if label.startswith("report"))
+    peak = max(memory for *_, memory in results)
     checks = [(label, ratio, target) for label, ratio, target, _ in results]
-    checks.append(("report peak memory (MB)", peak, 300.0))
-    print(f"\n{'check':<36} {'measured':>9} {'target':>8}")
+    checks.append(("peak memory of any command (MB)", peak, 150.0))
+    print(f"\n{'check':<44} {'measured':>9} {'target':>8}")
     for label, value, target in checks:
         verdict = "ok" if value <= target else "OVER"
-        print(f"{label:<36} {value:>9.2f} {target:>8.2f}  {verdict}")
+        print(f"{label:<44} {value:>9.2f} {target:>8.2f}  {verdict}")
     if args.json:
         args.json.write_text(
             json.dumps({"machine": machine(), "notes": count, "checks": checks}, indent=2)
