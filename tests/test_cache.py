@@ -228,6 +228,7 @@ def test_a_report_takes_each_persons_results_from_the_worker_that_parsed_them(
     assert not any(index.rows[path][1] == "note" for path in index.fresh)
     # what the worker made is what the main process would make from the decoded notes
     notes = [record for _, record, _ in index.decode(paths["person-000"]).values()]
+    notes.sort(key=lambda note: note.sort_key)  # as the store hands them to a compute
     decoded_profile = index.decode([profile])[profile][1] if profile else None
     worker = index.summary("person-000", paths["person-000"], profile)
     assert worker == compute("person-000", notes, decoded_profile)

@@ -472,8 +472,8 @@ def test_an_item_is_in_the_window_by_its_created_field_not_its_first_note():
 
 def test_notes_of_one_day_and_name_in_two_folders_follow_in_one_order_whatever_the_input():
     """The parse workers and the cache hand a person's notes over in different orders; the
-    notes are sorted by (date, file name) and then by path, so the chains never depend on it."""
-    from ononotes.app.report import PersonResults
+    store sorts them by ``Note.sort_key``, (date, file name) and then the path, a total order,
+    so the chains never depend on the order they were read in."""
 
     def note_at(path: str, items: list[str]):
         text = "---\nperson: x\ndate: 2026-01-08\n---\n" + "\n".join(items) + "\n"
@@ -482,10 +482,9 @@ def test_notes_of_one_day_and_name_in_two_folders_follow_in_one_order_whatever_t
     (earlier,) = notes_of(("2026-01-01", ["- [ ] a", "- [ ] b"]))
     own = note_at("x/2026-01-08.md", ["- [x] a"])
     misfiled = note_at("y/2026-01-08.md", ["- [ ] a", "- [ ] b"])
-    compute = PersonResults(("actions", "items"), Config(), Window(D(2026, 2, 1)), frozenset())
-    one = compute("x", [earlier, own, misfiled], None)
-    other = compute("x", [misfiled, earlier, own], None)
+    one = sorted([earlier, own, misfiled], key=lambda note: note.sort_key)
+    other = sorted([misfiled, own, earlier], key=lambda note: note.sort_key)
     assert one == other
     # x/ before y/: b is dropped at x/2026-01-08.md, then both start again in y/2026-01-08.md
-    states = [(i.key, i.state) for i in one["items"]]
+    states = [(i.key, i.state) for i in follow_items("x", one, D(2026, 2, 1))]
     assert states == [("a", "done"), ("b", "dropped"), ("a", "open"), ("b", "open")]

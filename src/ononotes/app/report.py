@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,8 @@ from ononotes.core.reports import (
 )
 from ononotes.core.window import make_window
 from ononotes.errors import UsageError
-from ononotes.store.vault import Vault, gc_paused, load_config, load_vault, write_atomically
+from ononotes.store.results import person_results
+from ononotes.store.vault import Vault, load_config, load_vault, write_atomically
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -185,10 +185,13 @@ class PersonResults:
     window: Window
     placeholders: frozenset[str]
 
+    @property
+    def needs_profiles(self) -> bool:  # the actions report needs no more than their slugs
+        return "cadence" in self.parts
+
     def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict[str, object]:
         from ononotes.core.reports import cadence_row, person_actions
 
-        notes = sorted(notes, key=lambda note: note.sort_key)
         computed: dict[str, object] = {}
         if "cadence" in self.parts:
             problems: list[Problem] = []
@@ -204,7 +207,6 @@ class PersonResults:
         return computed
 
 
-@gc_paused()  # tens of thousands of rows and results, and no reference cycle among them
 def cached_reports(
     root: Path,
     window: Window,
@@ -213,20 +215,11 @@ def cached_reports(
     with_items: bool,
     progress: bool = False,
 ) -> tuple[CadenceReport | None, ActionsReport | None, tuple[Problem, ...]]:
-    """``build_reports`` for one vault, reusing each person's results while none of their files
-    changed: the answer is the same, but a warm report decodes no note at all.
-
-    A person's result is keyed by their notes' and profile's stamps, the window, the config,
-    the templates' placeholder lines and the code's version; items are stored apart from the
-    counters and loaded only when ``with_items``. Files parsed in this run (a cold run, or
-    files that changed) have their people's results computed as they are parsed.
-    """
-
-    from ononotes import __version__
+    """``build_reports`` for one vault, from each person's results as the store keeps them
+    (``store.results.person_results``): a warm report decodes no note at all. Items are kept
+    apart from the counters and loaded only when ``with_items``."""
     from ononotes.core.reports import assemble_actions, assemble_cadence
-    from ononotes.store.cache import FORMAT
     from ononotes.store.templates import template_placeholders
-    from ononotes.store.vault import index_vault
 
     config = load_config(root)
     parts = [
@@ -240,173 +233,27 @@ def cached_reports(
     placeholders = (
         template_placeholders(root / config.templates_dir) if "cadence" in parts else frozenset()
     )
-    compute = PersonResults(tuple(parts), config, window, placeholders)
-    index = index_vault(
+    found = person_results(
         root,
         config,
+        PersonResults(tuple(parts), config, window, placeholders),
+        depends_on=repr(window),
+        extra={"cadence": repr(sorted(placeholders))},
+        choose=lambda everyone: select_people(everyone, person),
         progress=_progress_bar if progress else None,
-        summarize=compute,
     )
-    cache = index.cache
-    base = repr((FORMAT, __version__, window, config))
-    extra = {"cadence": repr(sorted(placeholders)), "actions": "", "items": ""}
-    # The plan (everyone, the files' problems, each result's key) depends on nothing but the
-    # scan, the window, the config and the templates: kept under their digest, an unchanged
-    # vault needs neither the index nor its 20,000 stamps again.
-    plan_slot = "plan:" + ",".join(parts)
-    plan_key = _digest(index.digest, base, *(extra[part] for part in parts))
-    plan = None
-    if cache is not None and index.digest is not None:
-        plan = cache.results({plan_slot: plan_key}).get(plan_slot)
-    if plan is not None:
-        everyone, problems, keys = plan
-        people = select_people(everyone, person)
-        found = cache.results({slot: keys[slot] for slot in _slots(parts, people)})
-        if len(found) < len(parts) * len(people):
-            plan = None  # a result was lost: work it out again
-    if plan is None:
-        everyone, problems, keys, found, fresh = _plan_and_results(
-            index, parts, compute, base, extra
-        )
-        people = select_people(everyone, person)
-        if cache is not None:
-            if index.digest is not None:
-                fresh.append((plan_slot, plan_key, (everyone, problems, keys)))
-            cache.store_results(fresh)
-    if cache is not None:
-        cache.close()
     cadence = actions = None
     if "cadence" in parts:
-        rows = [found[f"cadence:{slug}"] for slug in people]
+        rows = [found.of("cadence", slug) for slug in found.people]
         cadence = assemble_cadence(
             window, [row for row, _ in rows], [p for _, ps in rows for p in ps]
         )
     if "actions" in parts:
-        results = [found[f"actions:{slug}"] for slug in people]
+        results = [found.of("actions", slug) for slug in found.people]
         if with_items:
-            results = [dataclasses.replace(r, items=found[f"items:{r.person}"]) for r in results]
+            results = [dataclasses.replace(r, items=found.of("items", r.person)) for r in results]
         actions = assemble_actions(window, results, (config.me,))
-    return cadence, actions, tuple(problems)
-
-
-def _digest(*parts: str | None) -> str:
-    import hashlib
-
-    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
-
-
-def _slots(parts, people) -> list[str]:
-    return [f"{part}:{slug}" for part in parts for slug in people]
-
-
-def _plan_and_results(index, parts, compute: PersonResults, base: str, extra: dict[str, str]):
-    """(everyone, the files' problems, each slot's key, each slot's result, the (slot, key,
-    result) rows computed here) from the index: results the cache holds under their key, the
-    others computed, for the caller to store (with the folders' pieces computed here)."""
-    cache = index.cache
-    pieces, fresh = _pieces(index)
-    folders_of: dict[str, list[str]] = defaultdict(list)
-    flagged: list[str] = []
-    for folder in sorted(pieces):
-        signatures, piece_flagged = pieces[folder]
-        flagged += piece_flagged
-        for slug in signatures:
-            folders_of[slug].append(folder)
-    everyone = sorted(folders_of)
-    # a person's results are keyed by their files' paths and stamps (folder by folder), and by
-    # what else they read
-    keys = {}
-    for slug in everyone:
-        signature = _digest(base, slug, *(pieces[f][0][slug] for f in folders_of[slug]))
-        for part in parts:
-            keys[f"{part}:{slug}"] = _digest(part, extra[part], signature)
-    found = cache.results(keys) if cache is not None else {}
-    missing = [slug for slug in everyone if not all(f"{p}:{slug}" in found for p in parts)]
-    # only the people left to compute need their files, and only their folders are read
-    rows = index.rows_of({folder for slug in missing for folder in folders_of[slug]})
-    notes_of, profile_of = _files_of(rows, set(missing))
-    # profiles feed only the cadence rows; the actions report needs no more than their slugs
-    wanted_profiles = set(profile_of.values()) if "cadence" in parts else set()
-    decoded = index.decode(sorted(set(flagged) | wanted_profiles))
-    problems = tuple(sorted((p for path in flagged for p in decoded[path][2]), key=_by_path))
-    profiles = {slug: decoded[path][1] for slug, path in profile_of.items() if path in decoded}
-    for slug, computed in _compute(index, missing, notes_of, profile_of, profiles, compute):
-        for part in parts:
-            slot = f"{part}:{slug}"
-            found[slot] = computed[part]
-            fresh.append((slot, keys[slot], computed[part]))
-    return everyone, problems, keys, found, fresh
-
-
-def _by_path(problem: Problem) -> str:
-    return problem.path
-
-
-def _pieces(index) -> tuple[dict[str, tuple[dict[str, str], list[str]]], list[tuple]]:
-    """folder -> (person -> digest of their files there, the paths of files with problems),
-    for every folder: kept in the cache under the folder's digest, so that after an edit only
-    that folder is grouped again; and the (slot, key, piece) rows to store."""
-    cache = index.cache
-    slots = {f"piece:{f}": d for f, d in index.digests.items() if d is not None}
-    kept = cache.results(slots) if cache is not None else {}
-    pieces, fresh = {}, []
-    for folder in index.digests:
-        slot = f"piece:{folder}"
-        piece = kept.get(slot)
-        if piece is None:
-            piece = _piece(index.rows_of({folder}))
-            if slot in slots:
-                fresh.append((slot, slots[slot], piece))
-        pieces[folder] = piece
-    return pieces, fresh
-
-
-def _piece(rows: dict[str, tuple[str, str, str | None]]) -> tuple[dict[str, str], list[str]]:
-    files_of: dict[str, list[str]] = defaultdict(list)  # "path=stamp"
-    flagged = []
-    for path, (stamp, kind, owner) in rows.items():
-        if kind[-1:] == "+":
-            flagged.append(path)
-            kind = kind[:-1]
-        if kind in ("note", "profile"):
-            files_of[owner].append(f"{path}={stamp}")
-    return {slug: _digest(*sorted(files)) for slug, files in files_of.items()}, sorted(flagged)
-
-
-def _files_of(rows, people: set[str]) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """(person -> their note paths, person -> their profile's path) for ``people``."""
-    notes_of: dict[str, list[str]] = defaultdict(list)
-    profile_of: dict[str, str] = {}
-    for path, (_, kind, owner) in rows.items():
-        if owner not in people:
-            continue
-        kind = kind.rstrip("+")
-        if kind == "note":
-            notes_of[owner].append(path)
-        elif kind == "profile":
-            profile_of[owner] = path
-    return notes_of, profile_of
-
-
-def _compute(index, people, notes_of, profile_of, profiles, compute: PersonResults):
-    """(slug, computed results) for ``people``: what the parse workers made of them this run,
-    else from their decoded notes. When many people are left (every person on a new day,
-    which moves the window), their files are parsed again on every core, as on a cold run,
-    rather than decoded one person at a time in this process."""
-    from ononotes.store.vault import PARALLEL_FROM
-
-    def summary(slug: str):
-        return index.summary(slug, notes_of.get(slug, []), profile_of.get(slug))
-
-    left = [slug for slug in people if summary(slug) is None]
-    if sum(len(notes_of.get(slug, ())) for slug in left) >= PARALLEL_FROM:
-        index.summarize_again(left, notes_of, profile_of, compute)
-    for slug in people:
-        computed = summary(slug)
-        if computed is None:  # not all parsed in one place: decode them here
-            notes = [record for _, record, _ in index.decode(notes_of.get(slug, [])).values()]
-            computed = compute(slug, notes, profiles.get(slug))
-        yield slug, computed
+    return cadence, actions, found.problems
 
 
 def _progress_bar(total: int, threshold: int = PROGRESS_THRESHOLD):

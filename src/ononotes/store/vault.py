@@ -449,6 +449,7 @@ def _parse_records(
             profile_path, profile = profiles.get(person, (None, None))
             mine = notes.get(person, [])
             paths = frozenset(note.path for note in mine)
+            mine.sort(key=lambda note: note.sort_key)  # (date, file name, path): one order
             summaries[person] = (paths, profile_path, summarize(person, mine, profile))
     return parsed, summaries
 
