@@ -189,11 +189,10 @@ def person_list(settings: Settings) -> None:
     """Everyone with a profile or a note."""
     from ononotes.app.workflow import list_people
     from ononotes.render.text import people_table
-    from ononotes.store.vault import load_vault
 
-    vault = load_vault(settings.root())
-    _warn(vault.problems)
-    click.echo(people_table(list_people(vault, _today())), nl=False)
+    found = list_people(settings.root(), _today())
+    _warn(found.problems)
+    click.echo(people_table(found.rows), nl=False)
 
 
 @cli.command()
@@ -238,11 +237,10 @@ def list_command(settings: Settings, slug: str | None) -> None:
     """The meetings, newest first."""
     from ononotes.app.workflow import list_meetings
     from ononotes.render.text import meetings_table
-    from ononotes.store.vault import load_vault
 
-    vault = load_vault(settings.root())
-    _warn(vault.problems)
-    click.echo(meetings_table(list_meetings(vault, slug), _today()), nl=False)
+    found = list_meetings(settings.root(), _today(), slug)
+    _warn(found.problems)
+    click.echo(meetings_table(found.rows), nl=False)
 
 
 @cli.command()
@@ -264,13 +262,10 @@ def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool,
     from ononotes.app.workflow import open_items
     from ononotes.render.report_json import items_json
     from ononotes.render.text import todo_list
-    from ononotes.store.vault import load_vault
 
-    vault = load_vault(settings.root())
-    _warn(vault.problems)
-    today = _today()
-    found = open_items(vault, today, slug, owner, overdue)
-    click.echo(items_json(found) if fmt == "json" else todo_list(found, today), nl=False)
+    found = open_items(settings.root(), _today(), slug, owner, overdue)
+    _warn(found.problems)
+    click.echo(items_json(found.rows) if fmt == "json" else todo_list(found.rows), nl=False)
 
 
 @cli.command()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from ononotes.errors import UsageError
+from ononotes.core.model import PLANNED, Note, Profile
+from ononotes.errors import OnoError, UsageError
 from ononotes.store.planned import refresh_planned_note
-from ononotes.store.vault import CACHE_DIR, CONFIG_NAME, load_vault
+from ononotes.store.results import person_results
+from ononotes.store.vault import CACHE_DIR, CONFIG_NAME, load_config, load_vault
 
 DEFAULT_DASHBOARD = f"{CACHE_DIR}/dashboard.html"
 
@@ -25,15 +28,35 @@ def require_vault(root: Path) -> None:
         )
 
 
+@dataclass(frozen=True)
+class PlannedAhead:
+    """The paths of each person's notes planned after ``today``, for the store: a rebuild then
+    decodes the notes of the few people who have one, not the whole vault."""
+
+    today: dt.date
+    parts: ClassVar[tuple[str, ...]] = ("planned",)
+    needs_profiles: ClassVar[bool] = False
+
+    def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict:
+        today = self.today
+        planned = [n.path for n in notes if n.date > today and n.effective_status(today) == PLANNED]
+        return {"planned": tuple(planned)}
+
+
 def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
     """Refresh every note planned after today from the note before it (SPEC §4). Returns a line
     for each note refreshed and a warning for each that cannot be: one never stops the others."""
-    from ononotes.errors import OnoError
-
-    vault = load_vault(root)
+    config = load_config(root)
+    found = person_results(root, config, PlannedAhead(today), depends_on=str(today))
     lines = []
-    for note in vault.notes:
-        if note.date > today and note.effective_status(today) == "planned":
+    for slug in found.people:
+        planned = set(found.of("planned", slug))
+        if not planned:
+            continue
+        vault = load_vault(root, config, person=slug)
+        for note in vault.notes_for(slug):
+            if note.path not in planned:
+                continue
             try:
                 if refresh_planned_note(vault, note):
                     lines.append(f"refreshed carried items in {note.path}")

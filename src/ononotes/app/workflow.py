@@ -7,9 +7,10 @@ to print.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ononotes.core.cadence import interval_days
 from ononotes.core.carry import (
@@ -18,12 +19,12 @@ from ononotes.core.carry import (
     lost_items,
 )
 from ononotes.core.checks import check_date, check_slug, unknown_person_message
-from ononotes.core.model import Config, Note, Problem, Profile
-from ononotes.core.reports import ActionItem
+from ononotes.core.model import Config, Note, Problem, Profile, note_order
 from ononotes.core.reports import open_items as followed_open_items
 from ononotes.core.window import make_window
 from ononotes.errors import UsageError
 from ononotes.store.planned import refresh_planned_note
+from ononotes.store.results import person_results
 from ononotes.store.vault import (
     CONFIG_NAME,
     GITIGNORE,
@@ -150,24 +151,34 @@ class PersonRow:
     active: bool
 
 
-def list_people(vault: Vault, today: dt.date) -> list[PersonRow]:
-    rows = []
-    for slug in vault.people():
-        profile = vault.profiles.get(slug) or Profile(slug, slug)
-        notes = vault.notes_for(slug)
-        held = [n for n in notes if n.effective_status(today) == "held"]
-        rows.append(
-            PersonRow(
-                slug,
-                profile.name,
-                profile.cadence or vault.config.cadence,
-                profile.relation or "",
-                len(notes),
-                held[-1].date if held else None,
-                not (profile.until and profile.until < today),
-            )
+@dataclass(frozen=True)
+class RosterRows:
+    """Each person's ``PersonRow`` as of ``today`` (``ono person list``), for the store."""
+
+    config: Config
+    today: dt.date
+    parts: ClassVar[tuple[str, ...]] = ("roster",)
+
+    def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict:
+        profile = profile or Profile(slug, slug)
+        held = [n for n in notes if n.effective_status(self.today) == "held"]
+        row = PersonRow(
+            slug,
+            profile.name,
+            profile.cadence or self.config.cadence,
+            profile.relation or "",
+            len(notes),
+            held[-1].date if held else None,
+            not (profile.until and profile.until < self.today),
         )
-    return rows
+        return {"roster": row}
+
+
+def list_people(root: Path, today: dt.date) -> Listing:
+    """``ono person list``: everyone with a profile or a note, through the store's results."""
+    config = load_config(root)
+    found = person_results(root, config, RosterRows(config, today), depends_on=str(today))
+    return Listing([found.of("roster", slug) for slug in found.people], found.problems)
 
 
 # -- new ------------------------------------------------------------------------------------------
@@ -421,40 +432,109 @@ def _template_context(vault, slug, profile, when, kind, previous, notes):
 # -- list, todo, check ----------------------------------------------------------------------------
 
 
-def list_meetings(vault: Vault, slug: str | None) -> list[Note]:
-    """The meetings, newest first (one person's when ``slug`` is given)."""
+@dataclass(frozen=True)
+class MeetingRow:
+    """A meeting as ``ono list`` shows it."""
+
+    date: dt.date
+    person: str
+    type: str
+    status: str  # as of the day it was listed (SPEC §2)
+    path: str
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str, str]:
+        return note_order(self.date, self.path)
+
+
+@dataclass(frozen=True)
+class MeetingRows:
+    """Each person's meetings as ``MeetingRow``s as of ``today`` (``ono list``), for the store."""
+
+    today: dt.date
+    parts: ClassVar[tuple[str, ...]] = ("meetings",)
+    needs_profiles: ClassVar[bool] = False
+
+    def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict:
+        today = self.today
+        rows = [
+            MeetingRow(n.date, n.person, n.type, n.effective_status(today), n.path) for n in notes
+        ]
+        return {"meetings": tuple(rows)}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a listing command prints, and the problems of the files it could not read."""
+
+    rows: list
+    problems: tuple[Problem, ...]
+
+
+def _one_or_everyone(slug: str | None) -> Callable[[list[str]], list[str]]:
+    """The store's ``choose``: everyone, or the one person named (refused when unknown)."""
     if slug is not None:
         check_slug(slug)
-        if slug not in vault.people():
-            raise UsageError(unknown_person_message(vault.people(), slug))
-    notes = vault.notes_for(slug) if slug else list(vault.notes)
-    return sorted(notes, key=lambda note: (note.sort_key, note.person), reverse=True)
+
+    def choose(everyone: list[str]) -> list[str]:
+        if slug is None:
+            return everyone
+        if slug not in everyone:
+            raise UsageError(unknown_person_message(everyone, slug))
+        return [slug]
+
+    return choose
+
+
+def list_meetings(root: Path, today: dt.date, slug: str | None) -> Listing:
+    """``ono list``: the meetings, newest first (one person's when ``slug`` is given)."""
+    found = person_results(
+        root,
+        load_config(root),
+        MeetingRows(today),
+        depends_on=str(today),
+        choose=_one_or_everyone(slug),
+    )
+    rows = [row for person in found.people for row in found.of("meetings", person)]
+    rows.sort(key=lambda row: (row.sort_key, row.person), reverse=True)
+    return Listing(rows, found.problems)
+
+
+@dataclass(frozen=True)
+class OpenItemRows:
+    """Each person's open items as of ``today`` by the one rule (``ono todo``), for the store."""
+
+    today: dt.date
+    parts: ClassVar[tuple[str, ...]] = ("todo",)
+    needs_profiles: ClassVar[bool] = False
+
+    def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict:
+        return {"todo": tuple(followed_open_items(slug, notes, self.today))}
 
 
 def open_items(
-    vault: Vault,
+    root: Path,
     today: dt.date,
     person: str | None = None,
     owner: str | None = None,
     overdue: bool = False,
-) -> list[ActionItem]:
+) -> Listing:
     """``ono todo``: the open items of each person (or of ``person``) by the one rule
     (``reports.open_items``), those of ``owner`` alone, or the overdue ones alone."""
-    if person is not None:
-        check_slug(person)
+    config = load_config(root)
     if owner is not None:
         owner = owner.lstrip("@").casefold()
-        owner = vault.config.me if owner == "me" else owner
-    found: list[ActionItem] = []
-    for slug in vault.people():
-        if person is not None and slug != person:
-            continue
-        found += [
-            item
-            for item in followed_open_items(slug, vault.notes_for(slug), today)
-            if (owner is None or item.owner == owner) and (not overdue or item.overdue)
-        ]
-    return found
+        owner = config.me if owner == "me" else owner
+    found = person_results(
+        root, config, OpenItemRows(today), depends_on=str(today), choose=_one_or_everyone(person)
+    )
+    items = [
+        item
+        for slug in found.people
+        for item in found.of("todo", slug)
+        if (owner is None or item.owner == owner) and (not overdue or item.overdue)
+    ]
+    return Listing(items, found.problems)
 
 
 def check_vault(root: Path) -> tuple[Vault, list[Problem]]:
@@ -531,10 +611,10 @@ class Upcoming:
     scaffolded: NewResult | None = None
 
 
-def _reload_note(root: Path, config: Config, path: str) -> tuple[Vault, Note]:
-    """The vault read again (after ``ono new`` wrote a note, maybe a profile, maybe refreshed
-    another note), and the note at ``path`` in it."""
-    return _note_in(load_vault(root, config), path)
+def _reload_note(root: Path, config: Config, slug: str, path: str) -> tuple[Vault, Note]:
+    """``slug``'s notes read again (after ``ono new`` wrote a note, maybe a profile, maybe
+    refreshed another note), and the note at ``path`` among them."""
+    return _note_in(load_vault(root, config, person=slug), path)
 
 
 def _read_note_again(vault: Vault, path: str) -> tuple[Vault, Note]:
@@ -575,7 +655,7 @@ def upcoming_note(root: Path, vault: Vault, slug: str, today: dt.date, scaffold:
         while when in taken:  # a held or cancelled meeting that day: the next free day
             when += dt.timedelta(days=1)
         created = new_meeting(root, slug, today, when)
-        vault, note = _reload_note(root, vault.config, relative(root, created.path))
+        vault, note = _reload_note(root, vault.config, slug, relative(root, created.path))
         return Upcoming(vault, note, scaffolded=created)
     refreshed: list[str] = []
     if note.effective_status(today) == "planned":
@@ -617,7 +697,7 @@ def add_agenda(
         raise UsageError("the talking point is empty: say what you want to talk about")
     config = load_config(root)
     author = agenda_author(by, config)
-    vault = load_vault(root, config)
+    vault = load_vault(root, config, person=slug)  # their notes alone are decoded
     require_person(vault, slug)
     upcoming = upcoming_note(root, vault, slug, today, scaffold=True)
     titles = config.their_agenda if author == slug else config.my_agenda
@@ -663,7 +743,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
 
     check_slug(slug)
     config = load_config(root)
-    vault = load_vault(root, config)
+    vault = load_vault(root, config, person=slug)  # their notes alone are decoded
     require_person(vault, slug)
     upcoming = upcoming_note(root, vault, slug, today, scaffold=False)
     note = upcoming.note if upcoming else None
@@ -726,7 +806,7 @@ def review_digest(
         )
 
     window = make_window(today, None, since, until)
-    vault = load_vault(root, config)
+    vault = load_vault(root, config, person=slug)  # their notes alone are decoded
     require_person(vault, slug)
     review = build_review(
         slug,

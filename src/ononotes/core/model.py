@@ -108,6 +108,13 @@ class ParsedBody:
     problems: tuple[tuple[int, str], ...] = ()  # (1-based line, message)
 
 
+def note_order(date: dt.date, path: str) -> tuple[dt.date, str, str]:
+    """(date, file name) as SPEC §5 orders a person's notes, then the whole path: two notes of
+    one person with the same date and name in different folders must always come in the same
+    order, whichever order they were read in."""
+    return (date, path.rsplit("/", 1)[-1], path)
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """A meeting note: its front matter, its lines and the items in it."""
@@ -140,10 +147,7 @@ class Note:
 
     @property
     def sort_key(self) -> tuple[dt.date, str, str]:
-        """(date, file name) as SPEC §5 orders a person's notes, then the whole path: two notes
-        of one person with the same date and name in different folders must always come in
-        the same order, whichever order they were read in."""
-        return (self.date, self.path.rsplit("/", 1)[-1], self.path)
+        return note_order(self.date, self.path)
 
 
 def _note_from_pickle(*values: Any) -> Note:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 
@@ -39,16 +38,16 @@ def people_table(rows) -> str:
     )
 
 
-def meetings_table(notes, today: dt.date) -> str:
-    if not notes:
+def meetings_table(rows) -> str:
+    if not rows:
         return "no meetings yet: `ono new SLUG`\n"
     return columns(
-        [(n.date.isoformat(), n.person, n.type, n.effective_status(today), n.path) for n in notes],
+        [(r.date.isoformat(), r.person, r.type, r.status, r.path) for r in rows],
         ("DATE", "PERSON", "TYPE", "STATUS", "PATH"),
     )
 
 
-def todo_list(found, today: dt.date) -> str:
+def todo_list(found) -> str:
     if not found:
         return "no open items\n"
     rows = []

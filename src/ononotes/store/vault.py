@@ -941,8 +941,18 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
 
 
 def require_person(vault: Vault, slug: str) -> str:
-    """A valid slug of someone in the vault, else a UsageError suggesting the closest one."""
+    """A valid slug of someone in the vault, else a UsageError suggesting the closest one
+    (among everyone, when ``vault`` was read for one person)."""
     check_slug(slug)
     if slug not in vault.people():
-        raise UsageError(unknown_person_message(vault.people(), slug))
+        raise UsageError(unknown_person_message(people_in(vault.root, vault.config), slug))
     return slug
+
+
+def people_in(root: Path, config: Config) -> list[str]:
+    """Every person with a note or a profile, from the index alone: no note is decoded."""
+    index = index_vault(root, config)
+    people = {person for _, kind, person in index.rows.values() if person is not None and kind}
+    if index.cache is not None:
+        index.cache.close()
+    return sorted(people)
