@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from ononotes.core.cadence import interval_days
 from ononotes.core.carry import (
@@ -432,9 +432,8 @@ def _template_context(vault, slug, profile, when, kind, previous, notes):
 # -- list, todo, check ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MeetingRow:
-    """A meeting as ``ono list`` shows it."""
+class MeetingRow(NamedTuple):
+    """A meeting as ``ono list`` shows it (a named tuple: the cache keeps one a note)."""
 
     date: dt.date
     person: str
