@@ -19,7 +19,10 @@ COMMANDS = [
     ("report", "actions", "--format", "csv", "--items"),
     ("export",),
     ("todo",),
+    ("todo", "--format", "json"),
     ("list",),
+    ("person", "list"),
+    ("prep", "person-001"),
     ("check",),
 ]
 
@@ -508,3 +511,35 @@ def _packed_by(folders_a_chunk: int):
         ]
 
     return pack
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("todo",), ("list",), ("person", "list"), ("report", "--format", "json")],
+    ids=["todo", "list", "person-list", "report"],
+)
+def test_listing_commands_decode_no_note_when_warm(generated, run, monkeypatch, command):
+    """The one store: a warm ``todo``, ``list`` or ``person list`` reads each person's results,
+    as ``report`` does, and unpickles no note; after an edit, only that person's notes."""
+    from ononotes.store.vault import VaultIndex
+
+    first = run(generated, *command, today="2025-04-01")
+    decoded: list[str] = []
+    real_decode = VaultIndex.decode
+
+    def spied(self, paths):
+        paths = list(paths)
+        decoded.extend(paths)
+        return real_decode(self, paths)
+
+    monkeypatch.setattr(VaultIndex, "decode", spied)
+    assert run(generated, *command, today="2025-04-01").stdout == first.stdout
+    assert decoded == []
+    note = sorted(generated.glob("person-003/20*.md"))[2]
+    text = note.read_bytes()
+    try:
+        note.write_bytes(text + b"\n- [ ] @person-003 one more thing\n")
+        run(generated, *command, today="2025-04-01")
+        assert decoded and {path.split("/")[0] for path in decoded} == {"person-003"}
+    finally:
+        note.write_bytes(text)

@@ -230,6 +230,14 @@ def test_todo_lists_open_items_once_with_owner_and_overdue_filters(vault, run):
     assert run(vault, "todo", "--owner", "me").stdout == "no open items\n"
 
 
+@pytest.mark.parametrize("command", ["todo", "list", "prep"])
+def test_an_unknown_person_is_refused_with_the_closest_one(vault, run, command):
+    build_tree(vault, {"alice/2026-11-03.md": PREVIOUS})
+    result = run(vault, command, "alcie", today="2026-11-20")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "Error: no person 'alcie' in this vault; did you mean 'alice'?\n"
+
+
 def test_check_lists_every_problem_then_exits_1(vault, run):
     build_tree(
         vault,
