@@ -28,9 +28,10 @@ class OnoContext(click.Context):
 
         width = self.terminal_width or click.formatting.FORCED_WIDTH
         if width is None:
+            stdout = sys.__stdout__  # None without a console (pythonw): no width, the fallback
             try:
                 columns = int(os.environ.get("COLUMNS", "0")) or (
-                    os.get_terminal_size(sys.__stdout__.fileno()).columns
+                    os.get_terminal_size(stdout.fileno()).columns if stdout is not None else 0
                 )
             except (ValueError, OSError, AttributeError):
                 columns = 0
@@ -62,7 +63,8 @@ class OnoGroup(click.Group):
 
 def _failure(message: str, code: int) -> click.ClickException:
     failure = click.ClickException(message)
-    failure.exit_code = code
+    # click types exit_code as a class constant, but it exits with the exception's own
+    failure.exit_code = code  # type: ignore[misc]
     return failure
 
 

@@ -454,8 +454,9 @@ def share_folder(
     git = _git()
     check_remote_url(remote)
     vault = _enclosing_repo(folder)
-    prefix = Path(os.path.relpath(folder, vault.working_tree_dir)).as_posix() if vault else None
+    prefix = None  # the folder's path in the vault's repository, when the vault is in one
     if vault is not None:
+        prefix = Path(os.path.relpath(folder, vault.working_tree_dir)).as_posix()
         _harden(vault)
         _refuse_busy(vault, label, Path(vault.working_tree_dir))
         staged = _staged(vault)
@@ -483,6 +484,7 @@ def share_folder(
         origin, heads = _add_origin(repo, remote, "nothing was changed")
         head = None
         if vault is not None and vault.head.is_valid():
+            assert prefix is not None  # set above whenever there is a vault repository
             head, outcome.dropped = split_history(vault, prefix, keep, label)
         if head is not None:
             vault.git.update_ref(temp_ref, head)
@@ -517,6 +519,7 @@ def share_folder(
         if vault is not None and _ref_exists(vault, temp_ref):
             vault.git.update_ref("-d", temp_ref)
     if vault is not None:
+        assert prefix is not None  # set above whenever there is a vault repository
         _stop_tracking(vault, prefix, label, remote)
     return outcome
 
@@ -546,6 +549,7 @@ def _files_to_commit(vault, prefix: str | None, folder: Path) -> list[str]:
                 Path(os.path.relpath(Path(dirpath, name), folder)).as_posix() for name in files
             ]
         return sorted(found)
+    assert prefix is not None  # share_folder passes one with the vault repository
     listed = vault.git.ls_files("-z", "--cached", "--others", "--exclude-standard", "--", prefix)
     return sorted({p[len(prefix) + 1 :] for p in listed.split("\0") if p.startswith(prefix + "/")})
 
@@ -634,7 +638,7 @@ def split_history(
         if folder is not None and folder.type == "tree":
             tree = _filter_tree(repo, folder, "", keep, trees, dropped)
         parents = list(
-            dict.fromkeys(mapped[p.hexsha] for p in commit.parents if mapped.get(p.hexsha))
+            dict.fromkeys(replayed for p in commit.parents if (replayed := mapped.get(p.hexsha)))
         )
         if len(parents) > 1:
             parents = [

@@ -20,11 +20,10 @@ from ononotes.core.model import UNASSIGNED, Config, Note, Problem, Profile
 from ononotes.core.reports import (
     ActionsReport,
     CadenceReport,
-    Window,
     actions_report,
     cadence_report,
 )
-from ononotes.core.window import make_window
+from ononotes.core.window import Window, make_window
 from ononotes.errors import UsageError
 from ononotes.store.results import person_results
 from ononotes.store.vault import Vault, load_config, load_vault, write_atomically

@@ -42,6 +42,7 @@ from ononotes.store.vault import (
 
 if TYPE_CHECKING:
     from ononotes.core.brief import Brief
+    from ononotes.store.templates import TemplateContext
 
 
 # -- init -----------------------------------------------------------------------------------------
@@ -375,6 +376,8 @@ def as_meeting(
         note, _ = note_from_document(document, f"{slug}/{when.isoformat()}.md", slug, me)
     except FileProblem as exc:
         raise refuse(f"is not a meeting ono can read (line {exc.line}: {exc.message})") from None
+    if note is None:  # the date line added above is not in its front matter (CR line endings)
+        raise refuse("has no date in its front matter (write date: {{ date }})")
     if note.date != when:
         raise refuse(f"is dated {note.date}, not {when} (write date: {{{{ date }}}})")
     if note.person != slug:
@@ -393,11 +396,19 @@ def _drop_marker(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if line.strip() != CARRY_MARKER)
 
 
-def _template_context(vault, slug, profile, when, kind, previous, notes):
+def _template_context(
+    vault: Vault,
+    slug: str,
+    profile: Profile | None,
+    when: dt.date,
+    kind: str,
+    previous: Note | None,
+    notes: list[Note],
+) -> TemplateContext:
     from ononotes.store.questions import suggest_questions
 
     name = profile.name if profile else slug.replace("-", " ").title()
-    context = {
+    context: TemplateContext = {
         "person": slug,
         "name": name,
         "profile": dict(profile.meta) if profile else {},
@@ -422,10 +433,13 @@ def _template_context(vault, slug, profile, when, kind, previous, notes):
             "mood": previous.mood,
         }
         context["days_since"] = (when - previous.date).days
+        carried: list[str] = []  # an item's text once per key
         seen: set[str] = set()
-        context["carried"] = [
-            i.text for i in previous.items if i.is_open and not (i.key in seen or seen.add(i.key))
-        ]
+        for i in previous.items:
+            if i.is_open and i.key not in seen:
+                seen.add(i.key)
+                carried.append(i.text)
+        context["carried"] = carried
     return context
 
 

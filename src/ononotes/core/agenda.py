@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ononotes.core.markdown import BULLET_RE, scan
+from ononotes.core.model import Heading
 from ononotes.core.sections import find_section, list_points, point_key, strip_list_marker
 
 
@@ -74,7 +75,9 @@ def add_point(lines: Sequence[str], titles: Sequence[str], point: str) -> Agenda
     return AgendaEdit(lines[: last + 1] + new + lines[last + 1 :], section.title)
 
 
-def _add_section(lines, headings, titles, point) -> AgendaEdit:
+def _add_section(
+    lines: list[str], headings: Sequence[Heading], titles: Sequence[str], point: str
+) -> AgendaEdit:
     title = _section_title(titles)
     level = next((h.level for h in headings if h.level >= 2), 2)
     actions = next((h for h in headings if h.title.casefold() == "action items"), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ononotes.core.carry import ACTION_ITEMS_TITLE
@@ -22,7 +22,7 @@ from ononotes.core.insights import (
     held_notes,
 )
 from ononotes.core.model import UNASSIGNED, Config, Note, Problem, Profile
-from ononotes.core.reports import ActionItem, Window, cadence_row, open_items
+from ononotes.core.reports import ActionItem, cadence_row, open_items
 from ononotes.core.sections import (
     Section,
     find_section,
@@ -32,6 +32,7 @@ from ononotes.core.sections import (
     section_content,
     strip_list_marker,
 )
+from ononotes.core.window import Window
 
 FORMATS = ("text", "md")
 PREVIEW_LINES = 2  # lines shown of each section of the last meeting
@@ -131,7 +132,7 @@ def _brief_item(item: ActionItem, me: str) -> BriefItem:
     )
 
 
-def _owner_order(person: str, me: str):
+def _owner_order(person: str, me: str) -> Callable[[BriefItem], tuple[int, str]]:
     def order(item: BriefItem) -> tuple[int, str]:
         if item.owner == person:
             return (0, "")
@@ -242,6 +243,8 @@ def build_brief(
     row = cadence_row(person, history, profile, config, window, problems, placeholders)
     held = held_notes(history, window)
     last = held[-1] if held else None
+    insights = row.insights
+    assert insights is not None  # cadence_row always works out a person's insights
     return Brief(
         person=person,
         name=row.name,
@@ -265,11 +268,13 @@ def build_brief(
         my_points=_points(upcoming, config.my_agenda),
         last_meeting=preview_meeting(last) if last else None,
         private=private_excerpt(private, last.date if last else None),
-        moods=tuple((m.date, m.mood) for m in row.insights.moods[-MOOD_WINDOW:]),
-        mood_change=row.insights.mood_change,
+        moods=tuple(  # insights.moods has only meetings with a mood: the test narrows the type
+            (m.date, m.mood) for m in insights.moods[-MOOD_WINDOW:] if m.mood is not None
+        ),
+        mood_change=insights.mood_change,
         goals=tuple(profile.goals) if profile else (),
         questions=tuple(questions),
-        insights=row.insights,
+        insights=insights,
         goal_mentions=goal_mentions(profile.goals if profile else (), held, placeholders),
     )
 
@@ -361,6 +366,7 @@ def insight_lines(brief: Brief) -> list[str]:
     if i.last_development is None:
         growth = f"last development talk: none in {i.held} held 1:1s"
     else:
+        assert i.days_since_development is not None  # set whenever last_development is
         growth = (
             f"last development talk: {i.last_development}, {_days(i.days_since_development)} ago "
             f"(growth talked about in {i.developed} of {i.held} 1:1s)"

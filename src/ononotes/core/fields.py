@@ -80,7 +80,7 @@ FIELD_HINT_RE = re.compile(r"due:|created:|done:|completion::|📅|📆|🗓|➕
 GROUP_FIELDS = ("due",) * 3 + ("created",) * 3 + ("done",) * 3
 
 
-def _field_matches(text: str) -> list[re.Match]:
+def _field_matches(text: str) -> list[re.Match[str]]:
     """ALL_FIELDS_RE's matches in ``text``, searched from one character before the first hint
     (the lookbehind still sees what precedes it)."""
     start = _first_hint(text)
@@ -105,10 +105,11 @@ def _first_hint(text: str) -> int | None:
     return hint.start() if hint else None
 
 
-def _key_without(text: str, matches: list[re.Match]) -> str:
+def _key_without(text: str, matches: list[re.Match[str]]) -> str:
     """The key of ``text`` once the fields ``matches`` found are cut out (each leaves a space,
     as ALL_FIELDS_RE.sub(" ", text) would)."""
-    parts, end = [], 0
+    parts: list[str] = []
+    end = 0
     for match in matches:
         parts += (text[end : match.start()], " ")
         end = match.end()
@@ -118,10 +119,16 @@ def _key_without(text: str, matches: list[re.Match]) -> str:
     return " ".join(text.split()).casefold()
 
 
+# (owner, due, created, done, key, invalid): what item_fields finds in an item's first line
+ItemFields = tuple[
+    str, dt.date | None, dt.date | None, dt.date | None, str, tuple[tuple[str, str], ...]
+]
+
+
 # Carried items repeat, word for word, in note after note: a vault reads the same item lines many
 # times over. The result is immutable (a tuple of strings, dates and tuples), so sharing it is safe.
 @functools.lru_cache(maxsize=8192)
-def item_fields(text: str, me: str = "me"):
+def item_fields(text: str, me: str = "me") -> ItemFields:
     """(owner, due, created, done, key, invalid) of an item's first-line text; ``invalid``
     names the date fields that are written but are no real day, as (field, raw text).
 
@@ -133,7 +140,9 @@ def item_fields(text: str, me: str = "me"):
     if matches:
         raws: dict[str, str] = {}
         for match in matches:
-            raws.setdefault(GROUP_FIELDS[match.lastindex - 1], match.group(match.lastindex))
+            group = match.lastindex
+            assert group is not None  # each form is a group of its own, and a match is one form
+            raws.setdefault(GROUP_FIELDS[group - 1], match.group(group))
         due, created, done = dates = tuple(map(_date_of, map(raws.get, FIELD_RES)))
         if len(raws) > 3 - dates.count(None):  # a field is written, but not as a real day
             invalid = tuple(

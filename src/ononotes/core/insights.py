@@ -240,7 +240,7 @@ class PersonInsights(CachedRecord):
                 else f"no growth or career talk for {self.days_since_development} days "
                 f"(since {self.last_development})"
             )
-        if self.mood_drop:
+        if self.mood_drop and self.mood_change is not None:  # mood_drop implies a change
             flags.append(
                 f"mood down {abs(self.mood_change):.1f} "
                 f"(last {MOOD_WINDOW} against the {MOOD_WINDOW} before)"

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from ononotes.core.fields import item_fields
 from ononotes.core.model import Heading, Item, ParsedBody
@@ -162,7 +163,7 @@ BLANK = ("blank", 0, None)
 
 
 @functools.lru_cache(maxsize=8192)  # headings, carried items and blank lines recur note after note
-def _simple_line(line: str) -> tuple[str, int, object] | None:
+def _simple_line(line: str) -> tuple[str, int, Any] | None:
     """(kind, indentation, what the kind needs) of a line for the fast path, BLANK for a blank
     line, None for a line the general scanner must read. An ITEM comes with its task
     (status character, column where its text starts) or None, a HEADING with (level, title)."""
@@ -180,11 +181,12 @@ def _simple_line(line: str) -> tuple[str, int, object] | None:
         return kind, indent, (match.group(1), match.end()) if match else None
     if kind is HEADING:
         atx = ATX_RE.match(body)
+        assert atx is not None  # _simple_kind says HEADING only when ATX_RE matches the body
         return kind, indent, (len(atx.group(1)), _atx_title(body, atx))
     return kind, indent, None
 
 
-def _atx_title(body: str, atx: re.Match) -> str:
+def _atx_title(body: str, atx: re.Match[str]) -> str:
     title = body[atx.end() :]
     if "#" in title:  # an optional closing sequence of #s
         title = ATX_CLOSING_RE.sub("", title)
@@ -214,7 +216,7 @@ class _Scanner:
     lines: Sequence[str]
     first: int
     containers: list[_Container] = field(default_factory=list)
-    nodes: list[list] = field(default_factory=list)  # see START ... END
+    nodes: list[list[Any]] = field(default_factory=list)  # see START ... END
     headings: list[Heading] = field(default_factory=list)
     leaf: str | None = None  # "paragraph", "fence", "html", "code"
     fence: tuple[str, int, int] = ("", 0, 0)  # char, length, indent
@@ -539,7 +541,7 @@ class _Scanner:
             self.paragraph_top_level = not self.containers
         self.touch(index)
 
-    def atx_heading(self, index: int, body: str, atx: re.Match) -> None:
+    def atx_heading(self, index: int, body: str, atx: re.Match[str]) -> None:
         self.leaf = None
         if not self.containers:
             self.headings.append(Heading(index, len(atx.group(1)), _atx_title(body, atx)))

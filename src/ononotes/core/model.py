@@ -7,6 +7,7 @@ functions over them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,15 +21,19 @@ CANCELLED_STATUSES = frozenset({"cancelled", "rescheduled", "no-show"})
 UNASSIGNED = "unassigned"
 
 
+# what __reduce__ gives pickle: a callable and the arguments that rebuild the object
+Reduced = tuple[Callable[..., Any], tuple[Any, ...]]
+
+
 class CachedRecord:
     """A base for frozen slots dataclasses the cache stores by the thousand (items, headings,
     a report's results): pickled as their class and field values, rebuilt by the constructor.
     The generic slots ``__setstate__`` looks the fields up again for every object: three times
     slower to unpickle a note."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
-    def __reduce__(self):
+    def __reduce__(self) -> Reduced:
         return (type(self), tuple(getattr(self, name) for name in self.__slots__))
 
 
@@ -134,7 +139,7 @@ class Note:
     list_starts: tuple[tuple[int, int], ...]
     meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
-    def __reduce__(self):  # as CachedRecord's, with the lines as one string
+    def __reduce__(self) -> Reduced:  # as CachedRecord's, with the lines as one string
         values = [getattr(self, name) for name in Note.__slots__]
         values[Note.__slots__.index("lines")] = "\n".join(self.lines)
         return (_note_from_pickle, tuple(values))

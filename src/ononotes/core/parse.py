@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from ononotes.core.fields import is_slug, parse_iso_date
@@ -69,28 +71,32 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def _yaml():
+def _yaml() -> ModuleType:
     import yaml
 
     return yaml
 
 
-def _loader_class(native: bool = True):
+# a YAML constructor: (loader, node) -> value
+Constructor = Callable[[Any, Any], Any]
+
+
+def _loader_class(native: bool = True) -> type[Any]:
     yaml = _yaml()
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if native else yaml.SafeLoader
 
     class BoundedSafeLoader(base):  # type: ignore[misc, valid-type]
         """Safe YAML with dates that are no real day kept as strings (reported later)."""
 
-    def timestamp(loader, node):
+    def timestamp(loader: Any, node: Any) -> Any:
         try:
             return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
         except ValueError:
             return loader.construct_scalar(node)
 
-    def sexagesimal_as_text(constructor):
+    def sexagesimal_as_text(constructor: Constructor) -> Constructor:
         # YAML 1.1 reads `type: 1:1` as the base-60 number 61; in a note it is the text "1:1"
-        def construct(loader, node):
+        def construct(loader: Any, node: Any) -> Any:
             if ":" in str(node.value):
                 return loader.construct_scalar(node)
             return constructor(loader, node)
@@ -110,7 +116,7 @@ def _loader_class(native: bool = True):
 _LOADERS: dict[bool, type] = {}
 
 
-def _expanded_size(node, memo: dict[int, int]) -> int:
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
     """How many nodes ``node`` stands for once aliases are expanded (memoised, so linear)."""
     known = memo.get(id(node))
     if known is not None:
@@ -276,8 +282,10 @@ def as_date(value: Any) -> dt.date | None:
 
 def _optional_int(
     document: Document, key: str, low: int, high: int, problems: list[tuple[int, str]]
-):
-    value = document.meta.get(key)
+) -> int | None:
+    meta = document.meta
+    assert meta is not None  # only note_from_document asks, once it has found front matter
+    value = meta.get(key)
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

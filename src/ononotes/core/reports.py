@@ -367,7 +367,7 @@ class _Chain:
             is_open and due is not None and due < as_of,
             f"{self.note.path}:{item.line}",
             self.first_note.path,
-            (closed - created).days if state == DONE else None,
+            (closed - created).days if state == DONE and closed is not None else None,
             (as_of - created).days if is_open else None,
         )
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ononotes.core.carry import ACTION_ITEMS_TITLE
@@ -37,8 +37,9 @@ from ononotes.core.insights import (
     written_lines,
 )
 from ononotes.core.model import DONE, Config, Note, Profile
-from ononotes.core.reports import ActionItem, Window, cadence_row, follow_items
-from ononotes.core.sections import md_text, private_body, strip_list_marker
+from ononotes.core.reports import ActionItem, cadence_row, follow_items
+from ononotes.core.sections import Section, md_text, private_body, strip_list_marker
+from ononotes.core.window import Window
 
 WIN_WORDS = (
     "win",
@@ -118,7 +119,7 @@ def is_win(line: NoteLine) -> bool:
     )
 
 
-def _indexes(note: Note, sections, placeholders: frozenset[str]) -> set[int]:
+def _indexes(note: Note, sections: Iterable[Section], placeholders: frozenset[str]) -> set[int]:
     return {index for s in sections for index, _ in content_lines(note, s, placeholders)}
 
 
@@ -142,7 +143,7 @@ def private_lines(
 def completed_items(person: str, notes: Sequence[Note], window: Window) -> list[CompletedItem]:
     """Items done in the window (closed from since to until), by the chain rule of SPEC §5."""
     done = [
-        item
+        (item, item.closed)
         for item in follow_items(person, notes, window.end)
         if item.state == DONE and item.closed is not None and item.closed in window
     ]
@@ -151,12 +152,12 @@ def completed_items(person: str, notes: Sequence[Note], window: Window) -> list[
             item.text,
             item.owner,
             item.created,
-            item.closed,
+            closed,
             item.days_to_close,
             item.times_carried,
             item.source,
         )
-        for item in sorted(done, key=lambda i: (i.closed, i.source))
+        for item, closed in sorted(done, key=lambda pair: (pair[1], pair[0].source))
     ]
 
 
@@ -283,6 +284,7 @@ def _item_md(item: ActionItem, where: Callable[[str], str]) -> str:
     facts = [f"owner {item.owner}"]
     if item.due:
         facts.append(f"due {item.due}" + (" (overdue)" if item.overdue else ""))
+    assert item.age_days is not None  # the items are open ones, and an open item has an age
     facts.append(f"open since {item.created} ({_plural(item.age_days, 'day')})")
     if item.times_carried:
         facts.append(f"carried {_plural(item.times_carried, 'time')}")

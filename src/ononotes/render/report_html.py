@@ -58,7 +58,7 @@ class Scale:
         """The first of every month (or quarter, or year, for long spans) in range."""
         span = (self.end - self.start).days
         step = 1 if span <= 400 else 3 if span <= 1200 else 12
-        ticks = []
+        ticks: list[dict] = []
         year, month = self.start.year, self.start.month
         while True:
             day = dt.date(year, month, 1)
@@ -195,7 +195,7 @@ def bars(rows: list[FollowThrough], me: tuple[str, ...] = (), width: int = 520) 
     lines = []
     for index, row in enumerate(rows):
         y = 10 + index * 30
-        x = left
+        x: float = left
         parts = []
         for kind, value in (
             ("done", row.done),
@@ -284,7 +284,7 @@ def moods(report: CadenceReport, scale: Scale) -> list[dict]:
     width, height, left, top, bottom = 320, 110, 26, 10, 20
     inner = Scale(scale.start, scale.end, left, width - 10)
     for row in report.people:
-        points = [m for m in row.meetings if m.kind == "held" and m.mood is not None]
+        points = [(m, m.mood) for m in row.meetings if m.kind == "held" and m.mood is not None]
         if not points:
             continue
 
@@ -292,10 +292,10 @@ def moods(report: CadenceReport, scale: Scale) -> list[dict]:
             return round(top + (5 - mood) / 4 * (height - top - bottom), 1)
 
         dots = [
-            {"x": inner.x(m.date), "y": y(m.mood), "title": f"{m.date}: mood {m.mood}"}
-            for m in points
+            {"x": inner.x(m.date), "y": y(mood), "title": f"{m.date}: mood {mood}"}
+            for m, mood in points
         ]
-        recent = [m.mood for m in points[-4:]]
+        recent = [mood for _, mood in points[-4:]]
         charts.append(
             {
                 "person": row.person,
@@ -310,8 +310,8 @@ def moods(report: CadenceReport, scale: Scale) -> list[dict]:
                 "left": left,
                 "right": width - 10,
                 "aria": f"{row.name}: mood over time, "
-                + ", ".join(f"{m.date} {m.mood}" for m in points),
-                "latest": points[-1].mood,
+                + ", ".join(f"{m.date} {mood}" for m, mood in points),
+                "latest": points[-1][1],
                 "recent": round(sum(recent) / len(recent), 1),
             }
         )
@@ -360,7 +360,7 @@ def ownership_strip(name: str, insights) -> dict:
 def development_strip(name: str, insights) -> dict:
     """One square per held 1:1: filled when its growth section has something written."""
     shown, left = _slots(insights.meetings)
-    cells = []
+    cells: list[dict] = []
     for index, meeting in enumerate(shown):
         said = "growth talked about" if meeting.development else "no growth talk"
         cells.append(
@@ -429,6 +429,7 @@ def insight_rows(report: CadenceReport) -> list[dict]:
         if i.last_development is None:
             last = "never" if i.held else "–"
         else:
+            assert i.days_since_development is not None  # set whenever last_development is
             last = f"{i.last_development}, {plural(i.days_since_development, 'day')} ago"
         rows.append(
             {
@@ -524,15 +525,15 @@ def view(cadence: CadenceReport | None, actions: ActionsReport | None, title: st
                 card("people flagged", len(flagged), ", ".join(flagged) or "none", bool(flagged)),
             ]
     if actions is not None:
-        team = actions.team
+        follow = actions.team
         context["cards"] += [
             card(
                 "follow-through",
-                pct(team.follow_through),
-                f"{team.done} of {team.done + team.dropped + team.open} done",
+                pct(follow.follow_through),
+                f"{follow.done} of {follow.done + follow.dropped + follow.open} done",
             ),
-            card("open items", team.open, f"{team.overdue} overdue"),
-            card("stale items", team.stale, "open, carried 3+ times", team.stale > 0),
+            card("open items", follow.open, f"{follow.overdue} overdue"),
+            card("stale items", follow.stale, "open, carried 3+ times", follow.stale > 0),
         ]
         owners = sorted(actions.owners, key=lambda row: row.name not in actions.me)
         context["people_bars"] = bars(list(actions.people) + [actions.team])

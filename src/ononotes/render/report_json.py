@@ -17,8 +17,8 @@ from ononotes.core.reports import (
     CadenceReport,
     CadenceRow,
     FollowThrough,
-    Window,
 )
+from ononotes.core.window import Window
 
 CADENCE_PERSON_KEYS = (
     "person",

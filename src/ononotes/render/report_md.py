@@ -85,7 +85,7 @@ def _cadence(report: CadenceReport) -> list[str]:
 
 def _insights(report: CadenceReport) -> list[str]:
     """SPEC §9 per person and for the team, then the flags (docs/insights.md)."""
-    rows = [row for row in report.people if row.insights is not None]
+    rows = [(row, row.insights) for row in report.people if row.insights is not None]
     if not rows:
         return []
     lines = [
@@ -106,8 +106,7 @@ def _insights(report: CadenceReport) -> list[str]:
             one_decimal(i.mood_recent),
             signed(i.mood_change),
         )
-        for row in rows
-        for i in (row.insights,)
+        for row, i in rows
     ]
     team = report.team.insights
     if team is not None:
@@ -133,7 +132,7 @@ def _insights(report: CadenceReport) -> list[str]:
         "Change",
     )
     lines += table(header, body, (False, True, True, False, True, True, True))
-    flags = [(row, flag) for row in rows for flag in row.insights.flags]
+    flags = [(row, flag) for row, i in rows for flag in i.flags]
     if flags:
         lines += ["", "**Flags:**", ""]
         lines += [f"- {escape(row.name)}: {flag}" for row, flag in flags]
@@ -187,7 +186,8 @@ def render_md(
     title: str = "",
 ) -> str:
     """A Markdown summary: a heading, the cadence table, the follow-through tables and items."""
-    as_of = (cadence or actions).as_of if (cadence or actions) else None
+    report = cadence or actions
+    as_of = report.as_of if report else None
     heading = "# 1:1 report" + (f": {escape(title)}" if title else "")
     lines = [heading, "", f"As of {day(as_of)}.", ""]
     if cadence is not None:

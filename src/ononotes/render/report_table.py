@@ -10,7 +10,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from ononotes.core.reports import ActionItem, ActionsReport, CadenceReport, FollowThrough, Window
+from ononotes.core.reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
+from ononotes.core.window import Window
 
 WIDTH = 80
 RED, YELLOW, GREEN, BOLD, DIM = "31;1", "33", "32", "1", "2"

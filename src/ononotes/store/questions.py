@@ -8,6 +8,7 @@ suggestions, and a suggestion is not a question asked.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,9 @@ class Question:
 
 
 def _load_toml(path: Path, shown: str) -> list[Question]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # Python 3.10
         import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from ononotes import __version__
 from ononotes.core.model import Config, Note, Problem, Profile
@@ -27,6 +27,10 @@ class Compute(Protocol):
     calls it in the parse workers."""
 
     def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict[str, Any]: ...
+
+
+# what the cache keeps of a whole scan: (everyone, the files' problems, each slot's key)
+Plan = tuple[list[str], tuple[Problem, ...], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,15 @@ def person_results(
     # part names are the slots' names: each compute has its own (cadence, todo, meetings...)
     plan_slot = "plan:" + ",".join(parts)
     plan_key = _digest(index.digest, base, *(extra.get(part, "") for part in parts))
-    plan = None
+    plan: Plan | None = None
     if cache is not None and index.digest is not None:
-        plan = cache.results({plan_slot: plan_key}).get(plan_slot)
-    if plan is not None:
-        everyone, problems, keys = plan
-        people = choose(everyone) if choose else everyone
-        found = cache.results({slot: keys[slot] for slot in _slots(parts, people)})
-        if len(found) < len(parts) * len(people):
-            plan = None  # a result was lost: work it out again
+        plan = cast("Plan | None", cache.results({plan_slot: plan_key}).get(plan_slot))
+        if plan is not None:
+            everyone, problems, keys = plan
+            people = choose(everyone) if choose else everyone
+            found = cache.results({slot: keys[slot] for slot in _slots(parts, people)})
+            if len(found) < len(parts) * len(people):
+                plan = None  # a result was lost: work it out again
     if plan is None:
         everyone, problems, keys, found, fresh = _plan_and_results(
             index, parts, compute, base, extra
@@ -173,7 +177,7 @@ def _piece(rows: dict[str, tuple[str, str, str | None]]) -> tuple[dict[str, str]
         if kind[-1:] == "+":
             flagged.append(path)
             kind = kind[:-1]
-        if kind in ("note", "profile"):
+        if kind in ("note", "profile") and owner is not None:  # (never None for these)
             files_of[owner].append(f"{path}={stamp}")
     return {slug: _digest(*sorted(files)) for slug, files in files_of.items()}, sorted(flagged)
 

@@ -10,14 +10,18 @@ import functools
 import gc
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ononotes.core.checks import check_slug, unknown_person_message
 from ononotes.core.fields import is_slug
 from ononotes.core.model import Config, Note, Problem, Profile
 from ononotes.errors import NoteError, UsageError
+
+if TYPE_CHECKING:
+    from ononotes.store.cache import ParseCache
 
 CONFIG_NAME = "ono.toml"
 LOCAL_CONFIG_NAME = "ono.local.toml"  # untracked, this copy only; overrides ono.toml
@@ -79,9 +83,9 @@ def _read_toml(root: Path, name: str) -> dict:
     path = root / name
     if not path.is_file():
         return {}
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # Python 3.10
         import tomli as tomllib
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -373,7 +377,7 @@ def _scan_into(scan: FolderScan, prefix: str, path: str, deep: bool = False):
         except OSError:  # the folder went while it was listed
             continue
         finally:
-            if handle is not folder:
+            if isinstance(handle, int):  # a descriptor this loop opened, not the path
                 os.close(handle)
     return folders
 
@@ -437,9 +441,10 @@ def _parse_records(
         marked = (kind or "") + ("+" if problems else "")
         person = _record_person(kind, record)
         parsed.append((marked, person, payload))
-        if kind == "note":
+        # (a note's or a profile's person is never None: see _record_person)
+        if kind == "note" and person is not None:
             notes.setdefault(person, []).append(record)
-        elif kind == "profile":
+        elif kind == "profile" and person is not None:
             profiles[person] = (rel, record)
         if progress is not None:
             progress(1)
@@ -503,7 +508,7 @@ def parse_files(
         for chunk in chunks
     ]
     rows: list[tuple] = []
-    summaries: Summaries = {}
+    summaries = {}  # a Summaries, as above
     for chunk, (parsed, chunk_summaries) in zip(
         chunks, _in_workers(_parse_job, jobs, workers), strict=True
     ):
@@ -549,7 +554,7 @@ def _scan_and_parse(
     if total < PARALLEL_FROM:
         return None
     chunks = _pack([[folder] for folder in folders], sizes, total // (workers * 32))
-    jobs = [(root, config, chunk, [], summarize) for chunk in chunks]
+    jobs: list[tuple] = [(root, config, chunk, [], summarize) for chunk in chunks]
     jobs[0] = (root, config, chunks[0], top.entries(root), summarize)  # the top-level notes
     report = progress(total) if progress is not None else None
     scans: dict[str, FolderScan] = {}
@@ -613,7 +618,7 @@ class VaultIndex:
     root: Path
     config: Config
     known: dict[str, tuple[str, str, str | None]]  # the rows read so far
-    cache: object
+    cache: ParseCache | None
     fresh: dict[str, bytes]  # path -> pickled (kind, record, problems), parsed in this run
     summaries: Summaries = field(default_factory=dict)
     digest: str | None = None  # of the scan; the same digest, the same files as they were
@@ -816,7 +821,7 @@ def _digest_of(names: list[str], values: list[str | None]) -> str | None:
     digest = hashlib.blake2b(digest_size=20)
     digest.update("\0".join(names).encode("utf-8", "surrogateescape"))
     digest.update(b"\1")
-    digest.update("\0".join(values).encode())
+    digest.update("\0".join(cast(list[str], values)).encode())  # no None left: see above
     return digest.hexdigest()
 
 
