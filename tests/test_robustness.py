@@ -282,6 +282,27 @@ def test_a_template_that_leaves_a_block_open_is_refused_before_an_item_is_lost(v
     assert snapshot(vault) == before
 
 
+def test_a_template_with_cr_line_endings_and_no_date_is_refused_not_a_traceback(vault, run):
+    """ono adds the missing ``date:`` after the rendered note's first line break; front matter
+    written with old-Mac CR line endings (Jinja keeps them when an expression prints them) has
+    none, so the note would have no date. It used to crash with an AttributeError."""
+    build_tree(
+        vault,
+        {
+            "alice/2026-11-03.md": OPEN_ITEM,
+            "templates/cr.md.j2": '{{ "---\\rtype: 1:1\\r---\\r" }}## Notes\n{{ carry_here }}\n',
+        },
+    )
+    before = snapshot(vault)
+    result = run(vault, "new", "alice", "--no-edit", "--template", "cr")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == (
+        "Error: templates/cr.md.j2: the note it renders has no date in its front matter "
+        "(write date: {{ date }}); nothing written\n"
+    )
+    assert snapshot(vault) == before
+
+
 def test_a_planned_note_with_a_block_left_open_is_not_refreshed_into_it(vault, run, tmp_path):
     """Written into the open block, the item would not count, and every refresh would add it
     again: the refresh refuses instead, the note stays as it is, the other notes still refresh."""
