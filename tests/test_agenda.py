@@ -177,16 +177,21 @@ def test_the_planned_note_is_refreshed_before_the_point_is_added(vault, run):
 
 
 def test_a_refresh_reads_the_refreshed_note_again_not_the_vault(vault, run, monkeypatch):
-    import ononotes.app.workflow
+    import ononotes.app.agenda
+    import ononotes.store.scaffold
 
     alice(vault, **{"2026-11-03": HELD, "2026-11-17": PLANNED})
     ticked = HELD.replace("- [ ] @alice send", "- [x] @alice send")
     build_tree(vault, {"alice/2026-11-03.md": ticked})
     loads = []
-    real = ononotes.app.workflow.load_vault
-    monkeypatch.setattr(
-        ononotes.app.workflow, "load_vault", lambda *a, **k: loads.append(1) or real(*a, **k)
-    )
+    real = ononotes.app.agenda.load_vault
+
+    def counted(*args, **options):
+        loads.append(1)
+        return real(*args, **options)
+
+    for module in (ononotes.app.agenda, ononotes.store.scaffold):  # every reader of the vault
+        monkeypatch.setattr(module, "load_vault", counted)
     result = run(vault, "agenda", "alice", "new point")
     assert result.exit_code == 0, result.output
     assert len(loads) == 1

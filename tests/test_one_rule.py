@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.app.workflow import prepare_brief
+from ononotes.app.prep import prepare_brief
 
 from .conftest import build_tree
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ononotes.app.workflow import prepare_brief
+from ononotes.app.prep import prepare_brief
 from ononotes.core.brief import build_brief, open_brief_items, render_markdown, render_text
 from ononotes.core.markdown import scan
 from ononotes.core.model import Config

@@ -151,7 +151,7 @@ def init(path: str | None, me: str | None) -> None:
     """Make a vault: ono.toml, .gitignore, a git repo and a first commit. Never clobbers."""
     from pathlib import Path
 
-    from ononotes.app.workflow import init_vault
+    from ononotes.app.init import init_vault
 
     result = init_vault(Path(path or "."), me)
     for name in result.created:
@@ -179,7 +179,7 @@ def person() -> None:
 @click.pass_obj
 def person_add(settings: Settings, slug: str, **fields) -> None:
     """Add a person: writes SLUG/profile.md."""
-    from ononotes.app.workflow import add_person
+    from ononotes.app.people import add_person
 
     path = add_person(settings.root(), slug, **fields)
     click.echo(path)
@@ -189,7 +189,7 @@ def person_add(settings: Settings, slug: str, **fields) -> None:
 @click.pass_obj
 def person_list(settings: Settings) -> None:
     """Everyone with a profile or a note."""
-    from ononotes.app.workflow import list_people
+    from ononotes.app.people import list_people
     from ononotes.render.text import people_table
 
     found = list_people(settings.root(), _today())
@@ -212,7 +212,7 @@ def person_list(settings: Settings) -> None:
 @click.pass_obj
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
-    from ononotes.app.workflow import new_meeting
+    from ononotes.app.new import new_meeting
 
     result = new_meeting(
         settings.root(), slug, _today(), date, meeting_type, template, dry_run, private
@@ -237,7 +237,7 @@ def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run
 @click.pass_obj
 def list_command(settings: Settings, slug: str | None) -> None:
     """The meetings, newest first."""
-    from ononotes.app.workflow import list_meetings
+    from ononotes.app.meetings import list_meetings
     from ononotes.render.text import meetings_table
 
     found = list_meetings(settings.root(), _today(), slug)
@@ -261,7 +261,7 @@ def list_command(settings: Settings, slug: str | None) -> None:
 @click.pass_obj
 def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool, fmt: str) -> None:
     """Open action items across the vault."""
-    from ononotes.app.workflow import open_items
+    from ononotes.app.todo import open_items
     from ononotes.render.report_json import items_json
     from ononotes.render.text import todo_list
 
@@ -274,7 +274,7 @@ def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool,
 @click.pass_obj
 def check(settings: Settings) -> None:
     """Validate every note: one `path:line: message` per problem, exit 1 if any."""
-    from ononotes.app.workflow import check_vault
+    from ononotes.app.check import check_vault
 
     vault, problems = check_vault(settings.root())
     for problem in problems:
@@ -422,7 +422,7 @@ def sync(settings: Settings, slug: str | None) -> None:
 @click.pass_obj
 def agenda(settings: Settings, slug: str, text: str, by: str | None) -> None:
     """Add a talking point to the next meeting with SLUG, scaffolding its note if needed."""
-    from ononotes.app.workflow import add_agenda
+    from ononotes.app.agenda import add_agenda
 
     result = add_agenda(settings.root(), slug, text, _today(), by)
     if result.scaffolded is not None:
@@ -447,7 +447,7 @@ def agenda(settings: Settings, slug: str, text: str, by: str | None) -> None:
 @click.pass_obj
 def prep(settings: Settings, slug: str, fmt: str) -> None:
     """A brief before the 1:1 with SLUG: cadence, open items, queued topics, last notes, questions."""
-    from ononotes.app.workflow import prepare_brief
+    from ononotes.app.prep import prepare_brief
     from ononotes.core.brief import render_brief
 
     result = prepare_brief(settings.root(), slug, _today())
@@ -469,7 +469,7 @@ def prep(settings: Settings, slug: str, fmt: str) -> None:
 @click.pass_obj
 def calendar(settings: Settings, weeks: int, output: str | None) -> None:
     """An iCalendar file of each active person's next 1:1s, by cadence (all-day events)."""
-    from ononotes.app.workflow import build_calendar
+    from ononotes.app.calendar import build_calendar
 
     result = build_calendar(settings.root(), _today(), weeks, output)
     _warn(result.problems)
@@ -501,7 +501,7 @@ def questions(settings: Settings, category: str | None) -> None:
 @click.pass_obj
 def export_command(settings: Settings, fmt: str, output: str | None) -> None:
     """Every note and item as one JSON object per line (for a warehouse)."""
-    from ononotes.app.workflow import export_vaults
+    from ononotes.app.export import export_vaults
 
     text, problems = export_vaults(settings.roots(), _today())
     _warn(problems)
@@ -530,7 +530,7 @@ def _emit(text: str, output: str | None) -> None:
 @click.pass_obj
 def review(settings: Settings, slug, since, until, fmt, output, private) -> None:
     """A review digest of SLUG from the notes: wins, feedback, growth, goals, completed items."""
-    from ononotes.app.workflow import review_digest
+    from ononotes.app.review import review_digest
 
     result = review_digest(settings.root(), slug, _today(), since, until, fmt, private, output)
     _warn(result.problems)

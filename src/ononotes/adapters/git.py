@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ononotes.core.model import Config
 from ononotes.errors import GitError, UsageError
+from ononotes.store.vault import relative
 
 SAFE_SCHEMES = frozenset({"ssh", "git", "http", "https", "file", "git+ssh", "ssh+git"})
 # Set on every git command ono runs for sharing: a clone's hooks are not ours to run, ext:: runs
@@ -823,3 +825,9 @@ def local_path_made_absolute(remote: str) -> str:
     if "://" in remote or (colon > 0 and (slash < 0 or colon < slash)):
         return remote
     return os.path.abspath(os.path.expanduser(remote))
+
+
+def autocommit(root: Path, config: Config, paths: list[Path], message: str) -> None:
+    """Commit what a command wrote, when ``autocommit = true`` in ono.toml."""
+    if config.autocommit:
+        commit_paths(root, [relative(root, p) for p in paths], message)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ononotes.core.model import Config
-from ononotes.store.vault import create_file, load_config, read_bytes, relative
+from ononotes.store.vault import Vault, create_file, load_config, read_bytes, relative
 
 PRIVATE_FLAG_RE = re.compile(
     r"^private[ \t]*:[ \t]*['\"]?(true|yes|on)['\"]?[ \t]*(#.*)?$", re.I | re.M
@@ -141,3 +141,8 @@ def _truthy(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"true", "yes", "on", "1"}
     return bool(value)
+
+
+def private_note_texts(vault: Vault, slug: str) -> list[tuple[str, dt.date | None, str]]:
+    """The manager's private notes about ``slug`` as (path, date, text)."""
+    return [(n.path, n.date, n.text) for n in read_private_notes(vault.root, slug, vault.config)]

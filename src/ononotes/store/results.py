@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from ononotes import __version__
+from ononotes.core.checks import check_slug, unknown_person_message
 from ononotes.core.model import Config, Note, Problem, Profile
+from ononotes.errors import UsageError
 from ononotes.store import vault as store
 from ononotes.store.cache import FORMAT
 from ononotes.store.vault import gc_paused, index_vault
@@ -218,3 +220,26 @@ def _compute(index, people, notes_of, profile_of, profiles, compute: Compute):
             notes.sort(key=lambda note: note.sort_key)
             computed = compute(slug, notes, profiles.get(slug))
         yield slug, computed
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a listing command prints, and the problems of the files it could not read."""
+
+    rows: list
+    problems: tuple[Problem, ...]
+
+
+def one_or_everyone(slug: str | None) -> Callable[[list[str]], list[str]]:
+    """The store's ``choose``: everyone, or the one person named (refused when unknown)."""
+    if slug is not None:
+        check_slug(slug)
+
+    def choose(everyone: list[str]) -> list[str]:
+        if slug is None:
+            return everyone
+        if slug not in everyone:
+            raise UsageError(unknown_person_message(everyone, slug))
+        return [slug]
+
+    return choose

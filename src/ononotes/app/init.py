@@ -1,0 +1,43 @@
+"""``ono init``: a new vault (config, .gitignore, a git repository, a first commit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ononotes.core.checks import check_slug
+from ononotes.store.vault import (
+    CONFIG_NAME,
+    GITIGNORE,
+    create_file,
+)
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    committed: bool = False
+
+
+def init_vault(root: Path, me: str | None) -> InitResult:
+    """Make a vault: ``ono.toml``, ``.gitignore``, a git repo and a first commit; never clobbers."""
+    if me is not None:
+        check_slug(me, "--me")
+    root.mkdir(parents=True, exist_ok=True)
+    result = InitResult(root.resolve())
+    config_text = f'# ononotes vault settings: see docs/format.md\nme = "{me or "me"}"\ncadence = "weekly"\nautocommit = false\n'
+    for name, text in ((CONFIG_NAME, config_text), (".gitignore", GITIGNORE)):
+        path = root / name
+        if path.exists():
+            result.existing.append(name)
+        else:
+            create_file(root, path, text)
+            result.created.append(name)
+    from ononotes.adapters.git import commit_paths, ensure_repo
+
+    ensure_repo(root)
+    if result.created:
+        result.committed = commit_paths(root, result.created, "ono init: new vault")
+    return result
