@@ -33,6 +33,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "yaml": {"core"},  # the front matter reader (core/parse.py) only: see ONLY_IN
     "jinja2": {"store", "render"},
     "mistune": {"render"},
+    "markupsafe": {"render"},  # Jinja2's own: the markup type the note-text filter returns
     "icalendar": {"render"},
     "git": {"adapters"},
     "gitdb": {"adapters"},  # GitPython's own object database, for blobs written directly
@@ -197,6 +198,8 @@ def test_core_modules_do_no_io(path):
 # the import name of each distribution the code may import at run time
 DISTRIBUTIONS = {
     "yaml": "pyyaml",
+    "mistune": "mistune",
+    "markupsafe": "markupsafe",
     "click": "click",
     "jinja2": "jinja2",
     "watchdog": "watchdog",

@@ -354,7 +354,46 @@ def test_html_escapes_item_text():
     html = render_html(cadence, actions, title='<b>"t"</b>')
     assert "<script>alert(1)" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in html  # item text goes by mistune
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("send **the** `plan`", "send <strong>the</strong> <code>plan</code>"),
+        (
+            "see [the doc](https://x.org/a?b=1&c=2)",
+            'see <a href="https://x.org/a?b=1&amp;c=2">the doc</a>',
+        ),
+        ("see [notes](../bob/2026-10-30.md)", 'see <a href="../bob/2026-10-30.md">notes</a>'),
+        ("![chart](https://tracker.example/p.gif)", "chart"),  # an offline page fetches nothing
+        ("<b onclick=alert(1)>hi</b>", "&lt;b onclick=alert(1)&gt;hi&lt;/b&gt;"),
+        ("# not a heading here", "# not a heading here"),
+        ("> nor a quote", "&gt; nor a quote"),
+    ],
+)
+def test_note_text_is_rendered_by_mistune_safely(text, html):
+    from ononotes.render.note_html import inline_html
+
+    assert str(inline_html(text)) == html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,hi",
+        "file:///etc/passwd",
+        "vbscript:x",
+        "ftp://x.org/f",
+    ],
+)
+def test_links_go_only_to_http_mailto_and_relative_addresses(url):
+    from ononotes.render.note_html import inline_html
+
+    html = str(inline_html(f"[x]({url})"))
+    assert html in ('<a href="#unsafe-link">x</a>', '<a href="#harmful-link">x</a>'), html
 
 
 def test_html_of_an_empty_vault_and_of_one_report():

@@ -9,7 +9,9 @@ def page_environment():
     """Autoescaped and strict: note text is data, and a typo in a page template is an error."""
     import jinja2
 
-    return jinja2.Environment(
+    from ononotes.render.note_html import inline_html
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -17,3 +19,5 @@ def page_environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["markdown"] = inline_html  # note text: rendered by mistune, never by hand
+    return env
