@@ -192,6 +192,7 @@ def test_bom_and_line_endings_never_change_what_is_read(lines, ending, bom):
 # -- the chain rule of SPEC §5 --------------------------------------------------------------------
 
 KEYS = ["@alice send the plan", "fix CI", "@me book the room", "@bob review the doc"]
+RECURRING = "water the plants 🔁 every week"  # SPEC v2: done and open in one note are two items
 RANK = {"done": 2, "cancelled": 1, "open": 0}
 
 
@@ -199,15 +200,26 @@ RANK = {"done": 2, "cancelled": 1, "open": 0}
 def item_lines(draw) -> list[str]:
     lines = []
     for _ in range(draw(st.integers(0, 6))):
-        key = draw(st.sampled_from(KEYS))
+        key = draw(st.sampled_from([*KEYS, RECURRING]))
         char = draw(st.sampled_from([" ", " ", "x", "X", "-", "/"]))
         fields = ""
+
+        def day() -> str:
+            return f"2026-0{draw(st.integers(1, 4))}-{draw(st.integers(1, 28)):02d}"
+
         if draw(st.integers(0, 3)) == 0:
             fields += f" created:2026-01-{draw(st.integers(1, 28)):02d}"
         if char in "xX" and draw(st.booleans()):
-            fields += f" done:2026-0{draw(st.integers(1, 4))}-{draw(st.integers(1, 28)):02d}"
+            fields += draw(st.sampled_from([" done:", " ✅ ", " [completion:: "])) + day()
+            fields += "]" if "[" in fields else ""
+        if char == "-" and draw(st.booleans()):
+            fields += draw(st.sampled_from([" ❌ ", " cancelled:"])) + day()
         if draw(st.integers(0, 3)) == 0:
-            fields += f" due:2026-0{draw(st.integers(1, 4))}-{draw(st.integers(1, 28)):02d}"
+            fields += draw(st.sampled_from([" due:", " 📅 "])) + day()
+        # fields that never change an item's identity (SPEC v2): postpone, priority
+        fields += draw(
+            st.sampled_from(["", "", " ⏳ " + day(), " ⏫", " 🔽", " (priority:: high)"])
+        )
         indent = "  " if lines and draw(st.integers(0, 3)) == 0 else ""
         lines.append(f"{indent}- [{char}] {key}{fields}")
     return lines
@@ -235,10 +247,13 @@ def histories(draw):
     return notes, as_of
 
 
-def states_of(note) -> dict[str, str]:
-    """Within one note a key counts once: done over cancelled over open."""
+def states_of(note, recurring: bool = True) -> dict[str, str]:
+    """Within one note a key counts once: done over cancelled over open (without
+    ``recurring``, the recurring key is left out)."""
     found: dict[str, str] = {}
     for item in note.items:
+        if not recurring and item.recurring:
+            continue
         if item.key not in found or RANK[item.state] > RANK[found[item.key]]:
             found[item.key] = item.state
     return found
@@ -254,21 +269,25 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
     notes, as_of = history
     for person, person_notes in group_by_person(notes).items():
         seen = [note for note in person_notes if note.date <= as_of]
-        states = [states_of(note) for note in seen]
+        states = [states_of(note, recurring=False) for note in seen]
         # SPEC v2 §5: the closing marks of the next (planned) note count, and nothing else of it
         ahead = next((note for note in person_notes if note.date > as_of), None)
         closing = {}
         if ahead is not None and seen:
             closing = {
                 key: state
-                for key, state in states_of(ahead).items()
+                for key, state in states_of(ahead, recurring=False).items()
                 if state != "open" and states[-1].get(key) == "open"
             }
         latest = len(seen) - 1  # the latest note up to as-of
         if closing:
             seen, states = [*seen, ahead], [*states, closing]
         index = {note.path: number for number, note in enumerate(seen)}
-        items = follow_items(person, person_notes, as_of)
+        everything = follow_items(person, person_notes, as_of)
+        for item in everything:  # SPEC v2: never created after it closed, never negative
+            assert item.closed is None or item.created <= item.closed
+            assert item.days_to_close is None or item.days_to_close >= 0
+        items = [item for item in everything if item.key != item_key(RECURRING)]
         spans: dict[str, list[tuple[int, int]]] = {}
         for item in items:
             first = index[item.first_note]
@@ -283,12 +302,11 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
             if closed:
                 assert item.state == closed[0]
                 where = first + run.index(closed[0])
+                mark = first_with(seen[where], item.key, item.state)
+                field = mark.done if item.state == "done" else mark.cancelled
+                assert item.closed == (field or seen[where].date)
                 if item.state == "done":
-                    done = first_with(seen[where], item.key, "done").done
-                    assert item.closed == (done or seen[where].date)
                     assert item.days_to_close == (item.closed - item.created).days
-                else:
-                    assert item.closed == seen[where].date
             elif last == latest:
                 assert item.state == "open" and item.closed is None
             else:
@@ -300,10 +318,11 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
                 first_with(seen[i], item.key, states[i][item.key]).created
                 for i in range(first, last + 1)
             ]
+            earliest = item.closed or dt.date.max  # created is never after closed
             if created[0] is not None:
-                assert item.created == created[0]
+                assert item.created == min(created[0], earliest)
             elif not any(created):
-                assert item.created == seen[first].date
+                assert item.created == min(seen[first].date, earliest)
         # every appearance of every key is in exactly one item
         for key in {key for found in states for key in found}:
             where = [i for i, found in enumerate(states) if key in found]
@@ -320,6 +339,69 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
             for key, state in states[i].items():
                 if state == "done" and states[i + 1].get(key) == "done":
                     assert any(a <= i < b for a, b in spans[key]), (key, i, spans[key])
+
+
+@FAST
+@given(histories())
+def test_a_recurring_item_closed_and_open_in_one_note_is_two_items(history):
+    """SPEC v2 §5, against a small model of the rule for one recurring key: a done (or
+    cancelled) and an open appearance in one note are two items, the open one the next
+    occurrence, created there."""
+    notes, as_of = history
+    key = item_key(RECURRING)
+    for person, person_notes in group_by_person(notes).items():
+        items = [i for i in follow_items(person, person_notes, as_of) if i.key == key]
+        starts, previous = [], None  # (note, occurrence?) where an item starts
+        for note in (note for note in person_notes if note.date <= as_of):
+            marks = {item.state for item in note.items if item.key == key}
+            chosen = max(marks, key=RANK.get, default=None)
+            if chosen is None:
+                previous = None
+                continue
+            closed_both = previous in ("done", "cancelled") and chosen != "open"
+            if not (previous == "open" or closed_both):
+                starts.append((note.path, False))
+            previous = chosen
+            if chosen != "open" and "open" in marks:
+                starts.append((note.path, True))
+                previous = "open"
+        assert [item.first_note for item in items] == [path for path, _ in starts]
+        for item, (path, occurrence) in zip(items, starts, strict=True):
+            if occurrence:
+                note = next(note for note in person_notes if note.path == path)
+                line = next(i for i in note.items if i.key == key and i.is_open)
+                if line.created or item.source.startswith(f"{path}:"):  # else a later field
+                    expected = min(line.created or note.date, item.closed or dt.date.max)
+                    assert item.created == expected
+
+
+@QUICK
+@given(histories())
+def test_the_order_of_lines_in_a_note_never_changes_the_items(history):
+    """Obsidian Tasks writes the next occurrence above the done line, other tools below it."""
+    notes, as_of = history
+    flipped = []
+    for note in notes:
+        body = [line for line in note.lines[note.body_start :] if line.lstrip().startswith("-")]
+        text = "---\ndate: " + str(note.date) + "\n---\n## Action items\n"
+        text += "\n".join(line.lstrip() for line in reversed(body)) + "\n"
+        again, _ = parse_note(text, note.path, note.person, "dana")
+        flipped.append(again)
+
+    def outline(of):
+        return Counter(
+            (i.person, i.key, i.state, i.times_carried, i.first_note)
+            for person, mine in group_by_person(of).items()
+            for i in follow_items(person, mine, as_of)
+        )
+
+    straight = []
+    for note in notes:  # the same lines, not nested, in their own order
+        body = [line for line in note.lines[note.body_start :] if line.lstrip().startswith("-")]
+        text = "---\ndate: " + str(note.date) + "\n---\n## Action items\n"
+        text += "\n".join(line.lstrip() for line in body) + "\n"
+        straight.append(parse_note(text, note.path, note.person, "dana")[0])
+    assert outline(straight) == outline(flipped)
 
 
 @QUICK

@@ -388,7 +388,7 @@ def test_small_faults_are_warnings_and_the_note_still_counts(vault, run):
         "alice/2026-11-03.md:3: mood must be a whole number from 1 to 5, not 9",
         "alice/2026-11-03.md:4: unknown status 'maybe'; expected one of held, planned, "
         "cancelled, rescheduled, no-show",
-        "alice/2026-11-03.md:6: due date 2026-02-30 is not a real day; it is ignored",
+        "alice/2026-11-03.md:6: due date 'due:2026-02-30' is not a real day; it is ignored",
         "alice/profile.md:3: since must be an ISO date, not 'never'",
         "orphan.md:2: no person: add 'person: SLUG' to the front matter",
     ]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ononotes.core.carry import ACTION_ITEMS_TITLE
-from ononotes.core.fields import without_dates
+from ononotes.core.fields import without_fields
 from ononotes.core.insights import (
     MOOD_WINDOW,
     GoalMentions,
@@ -112,7 +112,7 @@ class Brief:
 def _display(text: str, owner: str, me: str) -> str:
     """An item's text for the brief: no date fields (shown apart), and no leading ``@owner``
     (the items are grouped by owner)."""
-    words = without_dates(text).split()
+    words = without_fields(text).split()
     mentions = {f"@{owner}", "@me"} if owner == me else {f"@{owner}"}
     if len(words) > 1 and words[0].casefold() in mentions:
         words = words[1:]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ononotes.core.fields import without_done
+from ononotes.core.fields import without_close_dates
 from ononotes.core.markdown import scan
 from ononotes.core.model import Heading, Item, ParsedBody
 
@@ -213,7 +213,7 @@ def refresh_carried(
             item.is_open
             and item.key in finished
             and item.key not in still_open
-            and without_done(finished[item.key]) == without_done(item.text)
+            and without_close_dates(finished[item.key]) == without_close_dates(item.text)
         ):
             drop.append((item.start, item.end))
     kept = [line for number, line in enumerate(lines) if not any(s <= number < e for s, e in drop)]

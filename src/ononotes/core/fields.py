@@ -1,34 +1,62 @@
-"""The fields inside an action item's first line: owner, dates, and the item's key (SPEC §3)."""
+"""The fields inside an action item's first line: owner, dates, priority, recurrence, and the
+item's key (SPEC §3)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import re
+from typing import NamedTuple
 
 from ononotes.core.model import UNASSIGNED
 
-_DATE = r"(\d{4}-\d{2}-\d{2})"
+# Something written as a date, right or wrong: ``2026-11-30``, ``2026-12-4``, ``12/09``. It never
+# ends inside a longer token, so ``due:2026-11-300`` is no field, while ``due:2026-11-30.`` is.
+_DATEISH = r"\d+(?:[-/.]\d+){1,2}(?![\w/-]|\.\w)"
 _VS16 = "\ufe0f?"
-# Each field in every accepted form. Obsidian Tasks also writes 📆 and 🗓 for due dates.
-FIELD_RES = {
-    "due": re.compile(
-        rf"(?<!\S)due:{_DATE}(?!\S)|(?:📅|📆|🗓){_VS16}[ \t]*{_DATE}|\[due::[ \t]*{_DATE}[ \t]*\]"
-    ),
-    "created": re.compile(
-        rf"(?<!\S)created:{_DATE}(?!\S)|➕{_VS16}[ \t]*{_DATE}|\[created::[ \t]*{_DATE}[ \t]*\]"
-    ),
-    "done": re.compile(
-        rf"(?<!\S)done:{_DATE}(?!\S)|✅{_VS16}[ \t]*{_DATE}|\[completion::[ \t]*{_DATE}[ \t]*\]"
-    ),
+# the emoji that stand for a date field in Obsidian Tasks (📆 and 🗓 are its other due forms)
+EMOJI_FIELDS = {
+    "📅": "due",
+    "📆": "due",
+    "🗓": "due",
+    "➕": "created",
+    "✅": "done",
+    "❌": "cancelled",
+    "⏳": "scheduled",
+    "🛫": "start",
 }
-# Every form starts with one of the characters in the lookahead: with it, the regex engine skips
-# other positions at once instead of trying nine forms at each (three times faster on a line).
-ALL_FIELDS_RE = re.compile(
-    "(?=[dc📅📆🗓➕✅[])(?:" + "|".join(f"(?:{r.pattern})" for r in FIELD_RES.values()) + ")"
+# the Dataview names of the fields that leave the key; ``repeat`` is read but stays in it
+DATAVIEW_FIELDS = {
+    "due": "due",
+    "created": "created",
+    "completion": "done",
+    "cancelled": "cancelled",
+    "scheduled": "scheduled",
+    "start": "start",
+    "priority": "priority",
+}
+PLAIN_FIELDS = ("due", "created", "done", "cancelled")
+PRIORITY_MARKS = "🔺⏫🔼🔽⏬"
+_DATAVIEW_NAME = "(?i:" + "|".join(DATAVIEW_FIELDS) + ")"
+# Every field that leaves the key, in every form; each alternative names its parts:
+#   plain ``due:2026-11-30`` (a space after the colon is read, to be reported as a typo),
+#   an emoji and a date, a Dataview field in square or round brackets, a priority marker.
+FIELDS_RE = re.compile(
+    rf"(?<!\S)(?P<plain>{'|'.join(PLAIN_FIELDS)}):(?P<gap>[ \t]*)(?P<plain_value>{_DATEISH})"
+    rf"|(?P<emoji>{'|'.join(EMOJI_FIELDS)}){_VS16}[ \t]*(?P<emoji_value>{_DATEISH})"
+    rf"|\[[ \t]*(?P<square>{_DATAVIEW_NAME})[ \t]*::[ \t]*(?P<square_value>[^\]]*?)[ \t]*\]"
+    rf"|\([ \t]*(?P<round>{_DATAVIEW_NAME})[ \t]*::[ \t]*(?P<round_value>[^)]*?)[ \t]*\)"
+    rf"|(?P<priority>[{PRIORITY_MARKS}]){_VS16}"
 )
+RECURRENCE_RE = re.compile(r"🔁|[\[(][ \t]*(?i:repeat)[ \t]*::")
+# Every form holds one of these: most items hold none, and skip the field search at once.
+FIELD_HINT_RE = re.compile(
+    rf"due:|created:|done:|cancelled:|::|[{''.join(EMOJI_FIELDS)}{PRIORITY_MARKS}]"
+)
+ASCII_HINT_RE = re.compile(r"due:|created:|done:|cancelled:|::")
 OWNER_RE = re.compile(r"(?<!\w)@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)")
 SLUG_RE = re.compile(r"[a-z0-9_][a-z0-9_.-]*")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_iso_date(text: str) -> dt.date | None:
@@ -56,41 +84,48 @@ def written_as_me(text: str) -> bool:
     return match is not None and match.group(1).casefold() == "me"
 
 
-def item_key(text: str) -> str:
-    """The identity of an item: its text without date fields, white space folded, case folded."""
-    return _key_without(text, _field_matches(text))
+class Field(NamedTuple):
+    """One field found in an item's line: which, as written, and where."""
+
+    name: str  # due, created, done, cancelled, scheduled, start or priority
+    written: str  # the whole field as it stands in the line
+    value: str  # what it holds: the date as written, or the priority
+    start: int
+    end: int
+    well_formed: bool  # written in one of the forms SPEC §3 lists (no space after ``due:``)
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date it holds, or None when that is no ISO date of a real day (Dataview
+        allows a time after it: ``2026-11-30T10:00``)."""
+        if not self.well_formed or self.name == "priority":
+            return None
+        day = self.value.partition("T")[0]
+        return parse_iso_date(day) if _ISO_DATE_RE.fullmatch(day) else None
 
 
-def without_dates(text: str) -> str:
-    """``text`` without its date fields, white space folded: for showing the dates apart."""
-    return " ".join(ALL_FIELDS_RE.sub(" ", text).split())
+def _field_of(match: re.Match[str]) -> Field:
+    start, end = match.span()
+    written = match.group()
+    if match["plain"]:
+        return Field(match["plain"], written, match["plain_value"], start, end, not match["gap"])
+    if match["emoji"]:
+        return Field(EMOJI_FIELDS[match["emoji"]], written, match["emoji_value"], start, end, True)
+    if match["priority"]:
+        return Field("priority", written, match["priority"], start, end, True)
+    name, value = (
+        (match["square"], match["square_value"])
+        if match["square"]
+        else (match["round"], match["round_value"])
+    )
+    return Field(DATAVIEW_FIELDS[name.casefold()], written, value, start, end, True)
 
 
-def without_done(text: str) -> str:
-    """``text`` without its done dates, white space folded: what an item said before it was
-    ticked (Obsidian Tasks and ``ono`` users add ``✅ 2026-11-05`` as they tick it)."""
-    return " ".join(FIELD_RES["done"].sub(" ", text).split())
-
-
-# Every form of every field holds one of these, and starts at most one character before it
-# (``[due:: …``). Most items hold none; in the others, the field search starts there: the
-# patterns are slow to try at every position of a long line.
-FIELD_HINT_RE = re.compile(r"due:|created:|done:|completion::|📅|📆|🗓|➕|✅")
-# ALL_FIELDS_RE's groups, in order: three forms of each field, one group each
-GROUP_FIELDS = ("due",) * 3 + ("created",) * 3 + ("done",) * 3
-
-
-def _field_matches(text: str) -> list[re.Match[str]]:
-    """ALL_FIELDS_RE's matches in ``text``, searched from one character before the first hint
-    (the lookbehind still sees what precedes it)."""
-    start = _first_hint(text)
-    if start is None:
+def fields_in(text: str) -> list[Field]:
+    """Every field of ``text`` that leaves its key, in the order they are written."""
+    if _first_hint(text) is None:
         return []
-    return list(ALL_FIELDS_RE.finditer(text, max(0, start - 1)))
-
-
-# FIELD_HINT_RE's ASCII forms: an ASCII text can hold no other, and this search costs half
-ASCII_HINT_RE = re.compile(r"due:|created:|done:|completion::")
+    return [_field_of(match) for match in FIELDS_RE.finditer(text)]
 
 
 def _first_hint(text: str) -> int | None:
@@ -105,63 +140,100 @@ def _first_hint(text: str) -> int | None:
     return hint.start() if hint else None
 
 
-def _key_without(text: str, matches: list[re.Match[str]]) -> str:
-    """The key of ``text`` once the fields ``matches`` found are cut out (each leaves a space,
-    as ALL_FIELDS_RE.sub(" ", text) would)."""
+def is_recurring(text: str) -> bool:
+    """Whether an item repeats: it has ``🔁 rule`` or a Dataview ``repeat::`` field."""
+    return ("🔁" in text or "::" in text) and RECURRENCE_RE.search(text) is not None
+
+
+def item_key(text: str) -> str:
+    """The identity of an item: its text without its fields, white space and case folded."""
+    return _key_without(text, fields_in(text))
+
+
+def without_fields(text: str) -> str:
+    """``text`` without its date fields and priority, white space folded: for showing the
+    dates apart."""
+    return _without(text, fields_in(text))
+
+
+def without_close_dates(text: str) -> str:
+    """``text`` without its done and cancelled dates, white space folded: what an item said
+    before it was ticked (Obsidian Tasks and ``ono`` users add ``✅ 2026-11-05`` as they tick
+    it, ``❌ 2026-11-05`` as they cancel it)."""
+    return _without(text, [f for f in fields_in(text) if f.name in ("done", "cancelled")])
+
+
+def _without(text: str, fields: list[Field]) -> str:
     parts: list[str] = []
     end = 0
-    for match in matches:
-        parts += (text[end : match.start()], " ")
-        end = match.end()
+    for field in fields:
+        parts += (text[end : field.start], " ")
+        end = field.end
     if parts:
         text = "".join(parts) + text[end:]
     # str.split() splits on exactly the characters regex \s matches: runs folded, ends trimmed
-    return " ".join(text.split()).casefold()
+    return " ".join(text.split())
 
 
-# (owner, due, created, done, key, invalid): what item_fields finds in an item's first line
-ItemFields = tuple[
-    str, dt.date | None, dt.date | None, dt.date | None, str, tuple[tuple[str, str], ...]
-]
+def _key_without(text: str, fields: list[Field]) -> str:
+    return _without(text, fields).casefold()
+
+
+class ItemFields(NamedTuple):
+    """What an item's first line says besides its text."""
+
+    owner: str
+    due: dt.date | None
+    created: dt.date | None
+    done: dt.date | None
+    cancelled: dt.date | None
+    recurring: bool
+    key: str
+    invalid: tuple[Field, ...]  # date fields written, but holding no valid ISO date
+
+
+DATE_FIELDS = ("due", "created", "done", "cancelled", "scheduled", "start")
 
 
 # Carried items repeat, word for word, in note after note: a vault reads the same item lines many
 # times over. The result is immutable (a tuple of strings, dates and tuples), so sharing it is safe.
 @functools.lru_cache(maxsize=8192)
 def item_fields(text: str, me: str = "me") -> ItemFields:
-    """(owner, due, created, done, key, invalid) of an item's first-line text; ``invalid``
-    names the date fields that are written but are no real day, as (field, raw text).
-
-    One search for every field: no form of one field can overlap a form of another, so the
-    first match of each field is the one its own pattern finds first."""
-    matches = _field_matches(text)
-    due = created = done = None
-    invalid: tuple[tuple[str, str], ...] = ()
-    if matches:
-        raws: dict[str, str] = {}
-        for match in matches:
-            group = match.lastindex
-            assert group is not None  # each form is a group of its own, and a match is one form
-            raws.setdefault(GROUP_FIELDS[group - 1], match.group(group))
-        due, created, done = dates = tuple(map(_date_of, map(raws.get, FIELD_RES)))
-        if len(raws) > 3 - dates.count(None):  # a field is written, but not as a real day
-            invalid = tuple(
-                (name, raws[name])
-                for name, date in zip(FIELD_RES, dates, strict=True)
-                if date is None and name in raws
-            )
-    return (
+    """The owner, dates, recurrence and key of an item's first-line text (SPEC §3); ``invalid``
+    lists the date fields written in no valid form, or holding no real day. The first valid
+    form of each field counts."""
+    fields = fields_in(text)
+    dates: dict[str, dt.date] = {}
+    invalid: list[Field] = []
+    for field in fields:
+        if field.name == "priority":
+            continue
+        date = field.date
+        if date is None:
+            invalid.append(field)
+        else:
+            dates.setdefault(field.name, date)
+    return ItemFields(
         owner_of(text, me) if "@" in text else UNASSIGNED,
-        due,
-        created,
-        done,
-        _key_without(text, matches),
-        invalid,
+        dates.get("due"),
+        dates.get("created"),
+        dates.get("done"),
+        dates.get("cancelled"),
+        is_recurring(text),
+        _key_without(text, fields),
+        tuple(invalid),
     )
 
 
-def _date_of(raw: str | None) -> dt.date | None:
-    return None if raw is None else parse_iso_date(raw)
+def invalid_field_message(field: Field) -> str:
+    """What ``ono check`` says of a date field it cannot read (SPEC §3 v2)."""
+    day = field.value.partition("T")[0]
+    if not _ISO_DATE_RE.fullmatch(day):
+        return f"{field.name} date {field.written!r} is not a date YYYY-MM-DD; it is ignored"
+    if parse_iso_date(day) is None:
+        return f"{field.name} date {field.written!r} is not a real day; it is ignored"
+    fix = f"{field.name}:{field.value}"  # a real day, but a space after the colon
+    return f"{field.name} date {field.written!r} has a space after the colon: write {fix!r}"
 
 
 def is_slug(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from ononotes.core.fields import item_fields
+from ononotes.core.fields import invalid_field_message, item_fields
 from ononotes.core.model import Heading, Item, ParsedBody
 
 TASK_RE = re.compile(r"\[(.)\][ \t\f\v]+(?=\S)")
@@ -604,15 +604,27 @@ def scan(lines: Sequence[str], first: int = 0, me: str = "me") -> ParsedBody:
         char, text_col = task
         raw = lines[start]
         text = raw[column_index(raw, text_col) if "\t" in raw else text_col :].rstrip()
-        owner, due, created, done, key, invalid = item_fields(text, me)
-        if invalid:
-            problems.extend(
-                (start + 1, f"{name} date {raw} is not a real day; it is ignored")
-                for name, raw in invalid
-            )
+        fields = item_fields(text, me)
+        if fields.invalid:
+            problems.extend((start + 1, invalid_field_message(f)) for f in fields.invalid)
         parent = task_stack[-1][1] if task_stack else None
         task_stack.append((end, len(items)))
         items.append(
-            Item(start, end, indent, char, text, owner, due, created, done, key, section, parent)
+            Item(
+                start,
+                end,
+                indent,
+                char,
+                text,
+                fields.owner,
+                fields.due,
+                fields.created,
+                fields.done,
+                fields.key,
+                section,
+                parent,
+                fields.cancelled,
+                fields.recurring,
+            )
         )
     return ParsedBody(tuple(items), headings, tuple(list_starts), tuple(problems))

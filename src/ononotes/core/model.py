@@ -89,6 +89,8 @@ class Item(CachedRecord):
     key: str
     section: str
     parent: int | None = None
+    cancelled: dt.date | None = None
+    recurring: bool = False  # it has a recurrence rule (🔁, ``[repeat:: …]``)
 
     @property
     def line(self) -> int:

@@ -322,10 +322,8 @@ class _Chain:
     @classmethod
     def start(cls, person: str, note: Note, item: Item, state: str) -> _Chain:
         chain = cls(person, item.key, item, state, note, note, state, created_field=item.created)
-        if state == DONE:
-            chain.closed = item.done or note.date
-        elif state == CANCELLED:
-            chain.closed = note.date
+        if state in _CLOSED:
+            chain.closed = _closed_on(note, item, state)
         return chain
 
     def see(self, note: Note, item: Item, state: str) -> None:
@@ -333,10 +331,8 @@ class _Chain:
         if self.state == OPEN:
             if state == OPEN:
                 self.times_carried += 1
-            elif state == DONE:
-                self.state, self.closed = DONE, item.done or note.date
             else:
-                self.state, self.closed = CANCELLED, note.date
+                self.state, self.closed = state, _closed_on(note, item, state)
         if self.created_field is None:
             self.created_field = item.created
         self.item, self.item_state, self.note = item, state, note
@@ -346,7 +342,11 @@ class _Chain:
 
     @property
     def created(self) -> dt.date:
-        return self.created_field or self.first_note.date
+        """Its created field, else its first note's date; never after it closed (SPEC v2: an
+        item first seen already done, with a done date before its note, was created then)."""
+        created = self.created_field or self.first_note.date
+        closed = self.closed
+        return closed if closed is not None and closed < created else created
 
     def finish(self, as_of: dt.date) -> ActionItem:
         created, state, closed = self.created, self.state, self.closed
@@ -370,6 +370,11 @@ class _Chain:
             (closed - created).days if state == DONE and closed is not None else None,
             (as_of - created).days if is_open else None,
         )
+
+
+def _closed_on(note: Note, item: Item, state: str) -> dt.date:
+    """When an item closed in ``note``: its done or cancelled field, else that note's date."""
+    return (item.done if state == DONE else item.cancelled) or note.date
 
 
 def once_per_key(items: Iterable[Item]) -> dict[str, Item]:
@@ -400,7 +405,8 @@ def follow_items(
             _close_ticked_ahead(previous, note, as_of)
             break
         current: dict[str, _Chain] = {}
-        for key, item in _items_by_key(note).items():
+        chosen, next_occurrences = _items_by_key(note)
+        for key, item in chosen.items():
             state = state_of(item.status_char, OPEN)
             chain = previous.get(key)
             if chain is not None and (
@@ -411,6 +417,10 @@ def follow_items(
                 chain = _Chain.start(person, note, item, state)
                 chains.append(chain)
             current[key] = chain
+            upcoming = next_occurrences.get(key)
+            if upcoming is not None:  # the next occurrence of a recurring item: an item of its own
+                current[key] = _Chain.start(person, note, upcoming, OPEN)
+                chains.append(current[key])
         for key, chain in previous.items():
             if chain.item_state == OPEN and key not in current:
                 chain.drop(note)
@@ -420,10 +430,23 @@ def follow_items(
     return [chain.finish(as_of) for chain in chains]
 
 
-def _items_by_key(note: Note) -> dict[str, Item]:
+_NO_ITEMS: dict[str, Item] = {}
+
+
+def _items_by_key(note: Note) -> tuple[dict[str, Item], dict[str, Item]]:
+    """The item each key counts as in ``note`` (done over cancelled over open), and, for a
+    recurring key marked done or cancelled here, its open appearance: the next occurrence,
+    which SPEC §5 (v2) counts as an item of its own, whichever line comes first."""
     items = note.items
-    chosen = {item.key: item for item in items}  # as once_per_key, when no key repeats
-    return chosen if len(chosen) == len(items) else once_per_key(items)
+    chosen = {item.key: item for item in items}
+    if len(chosen) == len(items):  # no key repeats: the common case, in one pass
+        return chosen, _NO_ITEMS
+    chosen = once_per_key(items)
+    next_occurrences: dict[str, Item] = {}
+    for item in items:
+        if item.recurring and item.is_open and not chosen[item.key].is_open:
+            next_occurrences.setdefault(item.key, item)
+    return chosen, next_occurrences
 
 
 def _close_ticked_ahead(open_now: dict[str, _Chain], upcoming: Note, as_of: dt.date) -> None:
@@ -431,7 +454,7 @@ def _close_ticked_ahead(open_now: dict[str, _Chain], upcoming: Note, as_of: dt.d
     there when it is a planned note and they are open now; nothing else of it counts yet."""
     if meeting_kind(upcoming, as_of) != PLANNED:
         return
-    for key, item in _items_by_key(upcoming).items():
+    for key, item in _items_by_key(upcoming)[0].items():
         chain = open_now.get(key)
         state = STATE_OF_CHAR.get(item.status_char, OPEN)
         if chain is not None and chain.state == OPEN and state in _CLOSED:

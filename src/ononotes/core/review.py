@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ononotes.core.carry import ACTION_ITEMS_TITLE
-from ononotes.core.fields import without_dates, written_as_me
+from ononotes.core.fields import without_fields, written_as_me
 from ononotes.core.insights import (
     GoalMentions,
     NoteLine,
@@ -289,7 +289,7 @@ def _item_md(item: ActionItem, where: Callable[[str], str]) -> str:
     if item.times_carried:
         facts.append(f"carried {_plural(item.times_carried, 'time')}")
     path, _, line = item.source.rpartition(":")
-    return f"- {md_text(without_dates(item.text))} · {' · '.join(facts)} (`{where(path)}:{line}`)"
+    return f"- {md_text(without_fields(item.text))} · {' · '.join(facts)} (`{where(path)}:{line}`)"
 
 
 def insight_summary(insights: PersonInsights | None) -> list[str]:
