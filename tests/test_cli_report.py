@@ -58,6 +58,7 @@ def test_cadence_json_follows_the_spec(team, run):
         "held": 13,
         "cancelled": 4,
         "on_cadence_ratio": 8 / 9,
+        "unconfirmed": 0,  # v2: no planned note whose day passed unwritten
         "agenda_ownership": None,  # SPEC §9: the fixture's notes have no agenda sections
         "development_coverage": 0.0,  # nor growth sections: 0 of 13 held
         "cancellation_rate": 4 / 17,  # 4 cancelled / (13 held + 4)
@@ -282,6 +283,7 @@ def test_an_empty_vault(tmp_path, run):
         "held": 0,
         "cancelled": 0,
         "on_cadence_ratio": None,
+        "unconfirmed": 0,
         "agenda_ownership": None,
         "development_coverage": None,
         "cancellation_rate": None,

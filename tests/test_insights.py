@@ -95,7 +95,7 @@ def test_unfilled_template_prompts_and_comments_are_no_content():
 def test_per_meeting_counts():
     got = {
         n.date.isoformat(): (i.their_points, i.my_points, i.development)
-        for n in held_notes(KIM, Window(AS_OF))
+        for n in held_notes(KIM, Window(AS_OF), CONFIG)
         for i in (meeting_insight(n, CONFIG, PLACEHOLDERS),)
     }
     assert got == {
@@ -198,7 +198,7 @@ def test_goal_keywords():
 
 
 def test_goal_mentions_are_lines_of_held_notes_once_each():
-    held = held_notes(KIM, Window(AS_OF))
+    held = held_notes(KIM, Window(AS_OF), CONFIG)
     migration, conference = goal_mentions(PROFILES["kim"].goals, held, PLACEHOLDERS)
     assert [m.source for m in migration.mentions] == [
         "kim/2026-05-04.md:8",  # a: the billing migration plan

@@ -28,7 +28,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CADENCE_PERSON_KEYS = [
     "person", "name", "cadence", "interval_days", "held", "cancelled", "planned", "last_held",
     "days_since", "next_due", "overdue", "median_gap_days", "max_gap_days", "on_cadence_ratio",
-    "active",
+    "active", "unconfirmed",  # v2 (SPEC §2)
     # SPEC §9: the insights join each person's row
     "their_points", "my_points", "agenda_ownership", "development_coverage", "last_development",
     "cancellation_rate", "mood_recent", "mood_change",
@@ -63,7 +63,7 @@ def test_cadence_json_has_exactly_the_spec_keys_in_order():
     for person in data["people"]:
         assert list(person) == CADENCE_PERSON_KEYS
     assert list(data["team"]) == [
-        "people", "overdue", "held", "cancelled", "on_cadence_ratio",
+        "people", "overdue", "held", "cancelled", "on_cadence_ratio", "unconfirmed",
         "agenda_ownership", "development_coverage", "cancellation_rate",
     ]  # fmt: skip
 
@@ -88,6 +88,7 @@ def test_cadence_json_values():
         "max_gap_days": 14,
         "on_cadence_ratio": 0.75,
         "active": True,
+        "unconfirmed": 0,
         # the fixture's notes have only "## Notes" and "## Action items": no agenda points, no
         # growth section, so ownership is null and coverage 0 of 5 held
         "their_points": 0,
@@ -110,6 +111,7 @@ def test_cadence_json_values():
         "held": 13,
         "cancelled": 4,
         "on_cadence_ratio": 8 / 9,
+        "unconfirmed": 0,
         "agenda_ownership": None,  # no agenda points anywhere
         "development_coverage": 0.0,  # 0 of 13 held notes
         "cancellation_rate": 4 / 17,  # 4 / (13 + 4)

@@ -241,7 +241,7 @@ def build_brief(
     ]
     window = Window(today)
     row = cadence_row(person, history, profile, config, window, problems, placeholders)
-    held = held_notes(history, window)
+    held = held_notes(history, window, config, placeholders)
     last = held[-1] if held else None
     insights = row.insights
     assert insights is not None  # cadence_row always works out a person's insights

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ononotes.core.carry import ACTION_ITEMS_TITLE
 from ononotes.core.model import CANCELLED, HELD, CachedRecord, Config, Heading, Note
 from ononotes.core.sections import COMMENT_RE, Section, find_sections, point_key, strip_list_marker
 from ononotes.core.window import Window, meeting_kind, ratio
@@ -122,6 +123,48 @@ def content_lines(
         if stripped and stripped not in placeholders and not is_bare_marker(stripped):
             found.append((start + offset, line.rstrip()))
     return found
+
+
+THEMATIC_BREAK_RE = re.compile(r"(?:[-*_=][ \t]*)+")
+
+
+def holds_meeting_notes(
+    note: Note, config: Config, placeholders: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a note holds notes of the meeting (SPEC §2 v2): written text outside the agenda
+    sections and the action items, that no template put there. Talking points, carried items
+    and ticks are made before a meeting too: they are no evidence that it took place."""
+    skipped: set[int] = set()
+    before = (*config.their_agenda, *config.my_agenda, ACTION_ITEMS_TITLE)
+    for section in agenda_sections(note_sections(note), before):
+        skipped.update(range(section.start, section.end))
+    for item in note.items:
+        skipped.update(range(item.start, item.end))
+    for heading in note.headings:
+        skipped.add(heading.index)
+        if not note.lines[heading.index].lstrip().startswith("#"):
+            skipped.add(heading.index + 1)  # a setext heading's underline
+    text = "\n".join(note.lines[note.body_start :])
+    if "<!--" in text:
+        text = COMMENT_RE.sub(lambda m: "\n" * m.group().count("\n"), text)
+    for index, line in enumerate(text.split("\n"), start=note.body_start):
+        stripped = line.strip()
+        if (
+            stripped
+            and index not in skipped
+            and stripped not in placeholders
+            and not is_bare_marker(stripped)
+            and not THEMATIC_BREAK_RE.fullmatch(stripped)
+        ):
+            return True
+    return False
+
+
+def meeting_evidence(
+    config: Config, placeholders: frozenset[str] = frozenset()
+) -> Callable[[Note], bool]:
+    """``holds_meeting_notes`` for ``meeting_kind``, with these settings."""
+    return lambda note: holds_meeting_notes(note, config, placeholders)
 
 
 def is_bare_marker(line: str) -> bool:
@@ -263,7 +306,7 @@ def person_insights(
     for note in notes:
         if note.date not in window:
             continue
-        kind = meeting_kind(note, as_of)
+        kind = meeting_kind(note, as_of, meeting_evidence(config, placeholders))
         if kind == HELD:
             meetings.append(meeting_insight(note, config, placeholders))
         elif kind == CANCELLED:
@@ -445,6 +488,12 @@ def goal_mentions(
     return tuple(found)
 
 
-def held_notes(notes: Iterable[Note], window: Window) -> list[Note]:
+def held_notes(
+    notes: Iterable[Note],
+    window: Window,
+    config: Config,
+    placeholders: frozenset[str] = frozenset(),
+) -> list[Note]:
     """The held notes in the window (up to as-of), in the order given."""
-    return [n for n in notes if n.date in window and meeting_kind(n, window.as_of) == HELD]
+    written = meeting_evidence(config, placeholders)
+    return [n for n in notes if n.date in window and meeting_kind(n, window.as_of, written) == HELD]

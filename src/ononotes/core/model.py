@@ -17,6 +17,8 @@ CANCELLED = "cancelled"
 
 HELD = "held"
 PLANNED = "planned"
+# a planned meeting whose day has passed with no notes of it written (SPEC §2 v2)
+UNCONFIRMED = "unconfirmed"
 CANCELLED_STATUSES = frozenset({"cancelled", "rescheduled", "no-show"})
 UNASSIGNED = "unassigned"
 

@@ -23,6 +23,7 @@ from ononotes.core.model import (
     OPEN,
     PLANNED,
     STATE_OF_CHAR,
+    UNCONFIRMED,
     CachedRecord,
     Config,
     Item,
@@ -64,6 +65,7 @@ class CadenceRow(CachedRecord):
     held: int
     cancelled: int
     planned: int
+    unconfirmed: int
     last_held: dt.date | None
     days_since: int | None
     next_due: dt.date | None
@@ -94,6 +96,7 @@ class CadenceTeam:
     planned: int = 0
     active: int = 0
     insights: TeamInsights | None = None  # SPEC §9, every person's notes pooled
+    unconfirmed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,12 @@ class CadenceReport:
     @property
     def overdue(self) -> tuple[CadenceRow, ...]:
         return tuple(row for row in self.people if row.overdue)
+
+
+def unconfirmed_message(day: dt.date) -> str:
+    """What ``ono report`` and ``ono check`` say of a planned meeting whose day has passed
+    with no notes of it (SPEC §2 v2)."""
+    return f"planned for {day}, not confirmed: write the notes, or set status"
 
 
 def resolve_cadence(
@@ -143,17 +152,18 @@ def cadence_row(
 ) -> CadenceRow:
     """One person's cadence from their notes in (date, file name) order (SPEC §6), with the
     insights of SPEC §9 (``placeholders``: the templates' literal lines, see insights.py)."""
-    from ononotes.core.insights import person_insights  # insights builds on this module
+    from ononotes.core.insights import meeting_evidence, person_insights  # they build on this
 
     as_of = window.as_of
     cadence, interval = resolve_cadence(profile, config, problems)
     tolerance = tolerance_days(interval)
     last_held: dt.date | None = None
     held_in_window: list[dt.date] = []
-    cancelled = planned = 0
+    cancelled = planned = unconfirmed = 0
     meetings: list[Meeting] = []
+    written = meeting_evidence(config, placeholders)
     for note in notes:
-        kind = meeting_kind(note, as_of)
+        kind = meeting_kind(note, as_of, written)
         status = note.effective_status(as_of)
         if kind == HELD:
             last_held = max(last_held, note.date) if last_held else note.date
@@ -166,6 +176,12 @@ def cadence_row(
         elif kind == PLANNED:
             planned += 1
             meetings.append(Meeting(note.date, PLANNED, status, note.path, note.mood))
+        elif kind == UNCONFIRMED:  # planned, as SPEC §6 counts it, and called out
+            planned += 1
+            unconfirmed += 1
+            meetings.append(Meeting(note.date, UNCONFIRMED, status, note.path, note.mood))
+            if problems is not None:
+                problems.append(Problem(note.path, None, unconfirmed_message(note.date)))
     gaps = tuple((b - a).days for a, b in pairwise(held_in_window))
     since = profile.since if profile else None
     until = profile.until if profile else None
@@ -181,6 +197,7 @@ def cadence_row(
         held=len(held_in_window),
         cancelled=cancelled,
         planned=planned,
+        unconfirmed=unconfirmed,
         last_held=last_held,
         days_since=days_since,
         next_due=anchor + dt.timedelta(days=interval) if anchor else None,
@@ -245,6 +262,7 @@ def assemble_cadence(
         on_cadence_ratio=ratio(sum(gap <= limit for gap, limit in allowed), len(allowed)),
         planned=sum(row.planned for row in rows),
         active=sum(row.active for row in rows),
+        unconfirmed=sum(row.unconfirmed for row in rows),
         insights=team_insights(row.insights for row in rows if row.insights is not None),
     )
     return CadenceReport(window, rows, team, tuple(problems))

@@ -172,7 +172,7 @@ def build_review(
 ) -> Review:
     """The review digest of ``person`` over the held notes in ``window``; ``notes`` are theirs
     in (date, file name) order. ``private`` (path, date, text) are added only when given."""
-    held = held_notes(notes, window)
+    held = held_notes(notes, window, config, placeholders)
     wins, given, received, other, growth = [], [], [], [], []
     for note in held:
         sections = note_sections(note)
@@ -331,7 +331,7 @@ def render_handover(
     ``previous`` is the previous manager's slug."""
     window = Window(today)
     row = cadence_row(person, notes, profile, config, window, placeholders=placeholders)
-    held = held_notes(notes, window)
+    held = held_notes(notes, window, config, placeholders)
     name = profile.name if profile else person
     out = [
         f"# Handover: {md_text(name)} ({person})",

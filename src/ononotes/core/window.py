@@ -4,11 +4,11 @@ kind (held, cancelled, planned) as of a day, a median, a ratio."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ononotes.core.checks import check_date
-from ononotes.core.model import CANCELLED, CANCELLED_STATUSES, HELD, PLANNED, Note
+from ononotes.core.model import CANCELLED, CANCELLED_STATUSES, HELD, PLANNED, UNCONFIRMED, Note
 from ononotes.errors import UsageError
 
 # -- the window -----------------------------------------------------------------------------------
@@ -60,17 +60,24 @@ def ratio(part: int, whole: int) -> float | None:
 # -- cadence (SPEC §6) ----------------------------------------------------------------------------
 
 
-def meeting_kind(note: Note, as_of: dt.date) -> str | None:
-    """held, cancelled or planned for the cadence counts; None for an unknown status.
+def meeting_kind(
+    note: Note, as_of: dt.date, written: Callable[[Note], bool] | None = None
+) -> str | None:
+    """held, cancelled, planned or unconfirmed for the cadence counts; None for an unknown
+    status.
 
     A note dated after as-of is planned whatever its status says, unless it is cancelled
-    (a meeting already called off is not one to expect).
+    (a meeting already called off is not one to expect). A ``status: planned`` note whose day
+    has come (SPEC §2 v2) was held when ``written`` finds the notes of the meeting in it, else
+    it is unconfirmed: ono scaffolds notes ahead, and a skipped meeting must not look held.
     """
     status = note.effective_status(as_of)
     if status in CANCELLED_STATUSES:
         return CANCELLED
-    if note.date > as_of or status == PLANNED:
+    if note.date > as_of:
         return PLANNED
+    if status == PLANNED:
+        return HELD if written is not None and written(note) else UNCONFIRMED
     if status == HELD:
         return HELD
     return None

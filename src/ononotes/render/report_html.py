@@ -153,7 +153,8 @@ def _lane(row: CadenceRow, scale: Scale, y: float, as_of: dt.date) -> Lane:
             {
                 "x": scale.x(meeting.date),
                 "kind": meeting.kind,
-                "title": f"{meeting.date} {meeting.status}{mood} ({meeting.path})",
+                "title": f"{meeting.date} {meeting.status}{mood} ({meeting.path})"
+                + (" — not confirmed: no notes written" if meeting.kind == "unconfirmed" else ""),
             }
         )
     if row.active and row.next_due and row.next_due in scale:
@@ -494,7 +495,13 @@ def view(cadence: CadenceReport | None, actions: ActionsReport | None, title: st
                 ", ".join(r.name for r in cadence.overdue) or "none",
                 team.overdue > 0,
             ),
-            card("held", team.held, f"{team.cancelled} cancelled, {team.planned} planned"),
+            card(
+                "held",
+                team.held,
+                f"{team.cancelled} cancelled, {team.planned} planned"
+                + (f", {team.unconfirmed} not confirmed" if team.unconfirmed else ""),
+                team.unconfirmed > 0,
+            ),
             card("gaps on cadence", pct(team.on_cadence_ratio), "gap ≤ interval + ¼"),
         ]
         timeline_view = timeline(cadence)

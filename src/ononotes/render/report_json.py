@@ -36,8 +36,9 @@ CADENCE_PERSON_KEYS = (
     "max_gap_days",
     "on_cadence_ratio",
     "active",
+    "unconfirmed",  # v2: planned meetings whose day passed with no notes (SPEC §2)
 )
-CADENCE_TEAM_KEYS = ("people", "overdue", "held", "cancelled", "on_cadence_ratio")
+CADENCE_TEAM_KEYS = ("people", "overdue", "held", "cancelled", "on_cadence_ratio", "unconfirmed")
 # SPEC §9: the insights join each person's cadence row, and three of them the team row
 INSIGHT_KEYS = (
     "their_points",

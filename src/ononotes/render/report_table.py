@@ -108,8 +108,9 @@ def render_cadence_table(report: CadenceReport, color: bool = False) -> str:
     lines.append("")
     lines += wrap(
         f"team: {team.people} people, {team.overdue} overdue, {team.held} held, "
-        f"{team.cancelled} cancelled, {team.planned} planned; "
-        f"{percent(team.on_cadence_ratio)} of gaps on cadence",
+        f"{team.cancelled} cancelled, {team.planned} planned"
+        + (f" ({team.unconfirmed} not confirmed)" if team.unconfirmed else "")
+        + f"; {percent(team.on_cadence_ratio)} of gaps on cadence",
         "  ",
     )
     for row in report.overdue:
