@@ -43,7 +43,9 @@ def test_init_makes_a_vault_with_a_first_commit_and_never_clobbers(tmp_path, run
     )
     assert log.stdout.strip() == "ono init: new vault"
     (target / "ono.toml").write_text('me = "kim"\n')
-    again = run(None, "init", str(target), "--me", "dana")
+    refused = run(None, "init", str(target), "--me", "dana")  # #16: never silently ignored
+    assert refused.exit_code == 2 and "says me = 'kim'" in refused.output
+    again = run(None, "init", str(target))
     assert again.exit_code == 0
     assert (target / "ono.toml").read_text() == 'me = "kim"\n'
     assert "kept existing ono.toml" in again.stderr

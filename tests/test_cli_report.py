@@ -218,7 +218,32 @@ def test_csv_per_person_and_per_item(team, run):
             io.StringIO(report(run, team, "actions", "--format", "csv", "--items").stdout)
         )
     )
-    assert len(items) == 12 and items[1]["key"] == "@gus write the plan"
+    # a cell that starts like a formula gets a quote: a spreadsheet shows it, never runs it
+    assert len(items) == 12 and items[1]["key"] == "'@gus write the plan"
+
+
+def test_csv_cells_never_start_a_formula(tmp_path, run):
+    root = build_tree(
+        tmp_path / "inject",
+        {
+            "ono.toml": 'me = "dana"\n',
+            "x/2026-03-01.md": "---\ndate: 2026-03-01\n---\n"
+            '- [ ] =HYPERLINK("http://evil.test","click")\n'
+            "- [ ] +1+cmd|' /C calc'!A0\n"
+            "- [ ] -2+3\n"
+            "- [ ] @SUM(1+1)\n"
+            "- [ ] plain, with a comma\n",
+        },
+    )
+    out = report(run, root, "actions", "--format", "csv", "--items").stdout
+    texts = [row["text"] for row in csv.DictReader(io.StringIO(out))]
+    assert texts == [
+        '\'=HYPERLINK("http://evil.test","click")',
+        "'+1+cmd|' /C calc'!A0",
+        "'-2+3",
+        "'@SUM(1+1)",
+        "plain, with a comma",
+    ]
 
 
 def test_markdown_and_html(team, run, tmp_path):

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ononotes.core.checks import check_slug
+from ononotes.errors import UsageError
 from ononotes.store.vault import (
     CONFIG_NAME,
     GITIGNORE,
     create_file,
+    load_config,
 )
 
 
@@ -25,6 +27,7 @@ def init_vault(root: Path, me: str | None) -> InitResult:
     """Make a vault: ``ono.toml``, ``.gitignore``, a git repo and a first commit; never clobbers."""
     if me is not None:
         check_slug(me, "--me")
+        _refuse_other_me(root, me)
     root.mkdir(parents=True, exist_ok=True)
     result = InitResult(root.resolve())
     config_text = f'# ononotes vault settings: see docs/format.md\nme = "{me or "me"}"\ncadence = "weekly"\nautocommit = false\n'
@@ -41,3 +44,16 @@ def init_vault(root: Path, me: str | None) -> InitResult:
     if result.created:
         result.committed = commit_paths(root, result.created, "ono init: new vault")
     return result
+
+
+def _refuse_other_me(root: Path, me: str) -> None:
+    """``--me`` on a vault whose ono.toml says someone else: refused, never silently ignored
+    (ono init never rewrites an existing file)."""
+    if not (root / CONFIG_NAME).is_file():
+        return
+    existing = load_config(root).me
+    if existing != me:
+        raise UsageError(
+            f"{root / CONFIG_NAME} exists and says me = {existing!r}; ono init leaves it as it "
+            f"is: edit it to make it {me!r}"
+        )

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from ononotes.core.checks import check_slug, unknown_person_message
 from ononotes.core.model import Note, Profile
+from ononotes.core.reports import ActionItem
 from ononotes.core.reports import open_items as followed_open_items
+from ononotes.errors import UsageError
 from ononotes.store.results import Listing, one_or_everyone, person_results
 from ononotes.store.vault import (
     load_config,
@@ -38,15 +42,25 @@ def open_items(
     (``reports.open_items``), those of ``owner`` alone, or the overdue ones alone."""
     config = load_config(root)
     if owner is not None:
-        owner = owner.lstrip("@").casefold()
+        owner = check_slug(owner.removeprefix("@").casefold(), "--owner")
         owner = config.me if owner == "me" else owner
     found = person_results(
         root, config, OpenItemRows(today), depends_on=str(today), choose=one_or_everyone(person)
     )
+    everyone = [item for slug in found.people for item in found.of("todo", slug)]
+    if owner is not None:
+        _require_owner(owner, config.me, found.people, everyone)
     items = [
         item
-        for slug in found.people
-        for item in found.of("todo", slug)
+        for item in everyone
         if (owner is None or item.owner == owner) and (not overdue or item.overdue)
     ]
     return Listing(items, found.problems)
+
+
+def _require_owner(owner: str, me: str, people: Sequence[str], items: Sequence[ActionItem]):
+    """An owner that is no person, not you and owns no open item is a typo: refuse it, with
+    the closest name, rather than answer "no open items"."""
+    known = {*people, me, *(item.owner for item in items)}
+    if owner not in known:
+        raise UsageError(unknown_person_message(sorted(known), owner).replace("person", "owner", 1))

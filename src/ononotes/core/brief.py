@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -160,11 +161,13 @@ def preview_meeting(note: Note, lines_each: int = PREVIEW_LINES) -> MeetingPrevi
     lines = note.lines
     headings = [h for h in note.headings if h.index >= note.body_start]
     sections: list[SectionPreview] = []
+    starts = [item.start for item in note.items]  # in order: the items of a section by bisection
     for position, heading in enumerate(headings):
         end = headings[position + 1].index if position + 1 < len(headings) else len(lines)
         own = Section(heading.title, heading.level, heading.index, end)
         if heading.title.casefold() == ACTION_ITEMS_TITLE:
-            states = [i.state for i in note.items if own.start < i.start < own.end]
+            first, last = bisect_right(starts, own.start), bisect_left(starts, own.end)
+            states = [item.state for item in note.items[first:last]]
             if states:
                 counts = ", ".join(
                     f"{states.count(s)} {s}" for s in ("open", "done", "cancelled") if s in states

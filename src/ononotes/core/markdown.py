@@ -143,13 +143,24 @@ def _simple_kind(body: str) -> str | None:
             return None
         if char in "-*+" and (len(body) == 1 or body[1] in " \t"):  # a bullet
             content = body[2:] if body[1:2] == " " else ""
-            if content and content[0] != " " and _simple_kind(content) is TEXT:
+            # a bullet right after a bullet opens a nested list: the general scanner's, and no
+            # recursion here (a line of a thousand "- " would exhaust the stack)
+            if (
+                content
+                and content[0] != " "
+                and not _is_bullet(content)
+                and _simple_kind(content) is TEXT
+            ):
                 return ITEM
             return None
         return TEXT
     if char == "#":
         return HEADING if ATX_RE.match(body) else TEXT
     return None
+
+
+def _is_bullet(text: str) -> bool:
+    return text[0] in "-*+" and (len(text) == 1 or text[1] in " \t")
 
 
 def _plain_text_start(char: str) -> bool:

@@ -60,14 +60,23 @@ class Section:
 
 
 def find_sections(line_count: int, headings: Sequence[Heading]) -> list[Section]:
-    """Every heading's section, in order; each ends at the next heading of its level or higher."""
-    sections = []
-    for position, heading in enumerate(headings):
-        end = next(
-            (h.index for h in headings[position + 1 :] if h.level <= heading.level), line_count
-        )
-        sections.append(Section(heading.title, heading.level, heading.index, end))
-    return sections
+    """Every heading's section, in order; each ends at the next heading of its level or higher.
+
+    One pass from the end, keeping the headings still waiting for their end on a stack: linear
+    in the number of headings, however many a hand-made note holds."""
+    ends = [line_count] * len(headings)
+    waiting: list[int] = []  # positions of headings later in the note, levels rising to the top
+    for position in range(len(headings) - 1, -1, -1):
+        level = headings[position].level
+        while waiting and headings[waiting[-1]].level > level:
+            waiting.pop()
+        if waiting:
+            ends[position] = headings[waiting[-1]].index
+        waiting.append(position)
+    return [
+        Section(heading.title, heading.level, heading.index, end)
+        for heading, end in zip(headings, ends, strict=True)
+    ]
 
 
 def find_section(

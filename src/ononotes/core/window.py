@@ -97,4 +97,9 @@ def make_window(
     )
     if window.since is not None and window.since > window.end:
         raise UsageError(f"--since {window.since} is after the end of the window, {window.end}")
+    if window.until is not None and window.until > window.as_of:
+        raise UsageError(
+            f"--until {window.until} is after --as-of {window.as_of}, and nothing after as-of "
+            f"is counted: set --as-of {window.until} too"
+        )
     return window

@@ -3,6 +3,8 @@
 Columns are the JSON keys of SPEC §8, then the insights of SPEC §9. With both reports, a person's row holds the cadence
 columns, then the follow-through counters prefixed ``items_`` (``follow_through`` and
 ``median_days_to_close`` keep their names). Booleans are ``true``/``false``, nothing is empty.
+A text cell that starts like a spreadsheet formula (``=``, ``+``, ``-``, ``@``) gets a ``'``
+in front, so a spreadsheet shows it rather than running it (an item ``@alice ...`` too).
 """
 
 from __future__ import annotations
@@ -24,11 +26,19 @@ from ononotes.render.report_json import (
 UNPREFIXED = ("follow_through", "median_days_to_close")
 
 
+# A cell a spreadsheet would run as a formula (OWASP's list: = + - @, tab, carriage return)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # an item's text is whatever someone typed, in a shared repository perhaps: opened in
+        # a spreadsheet, "=HYPERLINK(...)" would run. The quote makes it text, shown as typed.
+        return "'" + value
     return value
 
 

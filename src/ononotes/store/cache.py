@@ -234,16 +234,20 @@ class ParseCache:
         """Run each (SQL, rows) in one transaction: all of it is stored, or none."""
         if self.db is None:
             return
-        statements = [(sql, list(rows)) for sql, rows in statements]
-        if not any(rows for _, rows in statements):
-            return
         try:
+            statements = [(sql, list(rows)) for sql, rows in statements]
+            if not any(rows for _, rows in statements):
+                return
             with self.db:
                 self.db.execute("BEGIN")
                 for sql, rows in statements:
                     self.db.executemany(sql, rows)
         except sqlite3.Error as exc:
             self._fail(exc)
+        except (RecursionError, MemoryError, UnicodeError, ValueError, pickle.PicklingError):
+            # a value that cannot be stored (too deep to pickle, a file name that is not
+            # UTF-8): the cache is off for this run, and the answer comes as without it
+            self.close()
 
     def _fail(self, exc: sqlite3.Error) -> None:
         """A busy or locked cache (another ono is writing it) is left alone for this run; a
