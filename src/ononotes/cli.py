@@ -84,6 +84,17 @@ class Settings:
 
         return [find_vault(v) for v in self.vaults] if self.vaults else [find_vault(None)]
 
+    def root_if_any(self) -> Path | None:
+        """The vault when there is one, else None (for what works without one)."""
+        from ononotes.errors import UsageError
+
+        try:
+            return self.root()
+        except UsageError:
+            if self.vaults:
+                raise
+            return None
+
 
 output_option = click.option(
     "-o",
@@ -106,24 +117,20 @@ def _warn(problems) -> None:
 
 
 def complete_person(ctx: click.Context, param: click.Parameter, incomplete: str):
-    """Shell completion of person slugs: the vault's person folders (not templates/private)."""
-    from ononotes.core.fields import is_slug
-    from ononotes.store.vault import find_vault, load_config
+    """Shell completion of person slugs: everyone with a note or a profile (as the index has
+    them: ``People/Alice Moreno/`` is ``alice-moreno``); nothing outside a vault."""
+    from ononotes.store.vault import find_vault, load_config, people_in
 
     vaults = (ctx.find_root().params or {}).get("vault") or ()
     try:
         root = find_vault(vaults[0] if vaults else os.environ.get("ONO_VAULT"))
-        config = load_config(root)
+        people = people_in(root, load_config(root))
     except OnoError:
         return []
-    not_people = {config.templates_dir, config.private_dir}
     return [
-        click.shell_completion.CompletionItem(entry.name)
-        for entry in sorted(root.iterdir())
-        if entry.is_dir()
-        and is_slug(entry.name)
-        and entry.name not in not_people
-        and entry.name.startswith(incomplete)
+        click.shell_completion.CompletionItem(slug)
+        for slug in people
+        if slug.startswith(incomplete)
     ]
 
 
@@ -133,8 +140,8 @@ def complete_person(ctx: click.Context, param: click.Parameter, incomplete: str)
     "--vault",
     multiple=True,
     metavar="PATH",
-    help="The vault folder (default: $ONO_VAULT, else the nearest folder with ono.toml, else here). "
-    "`ono report` takes several.",
+    help="The vault folder (default: $ONO_VAULT, else the nearest folder with ono.toml, else here "
+    "if it holds notes). `ono report` takes several.",
 )
 @click.pass_context
 def cli(ctx: click.Context, vault: tuple[str, ...]) -> None:
@@ -491,7 +498,8 @@ def questions(settings: Settings, category: str | None) -> None:
     """The question bank: the vault's own questions.toml first, then the packaged one."""
     from ononotes.store.questions import bank_by_category
 
-    for name, texts in bank_by_category(settings.root(), category).items():
+    # the packaged bank needs no vault: outside one, it is shown alone
+    for name, texts in bank_by_category(settings.root_if_any(), category).items():
         click.echo(f"{name}\n" + "".join(f"  - {text}\n" for text in texts))
 
 

@@ -23,6 +23,7 @@ from ononotes.core.checks import check_slug
 from ononotes.core.model import Config
 from ononotes.errors import NoteError, UsageError
 from ononotes.store.private import share_refusal
+from ononotes.store.scaffold import person_folder
 from ononotes.store.vault import (
     CONFIG_NAME,
     GITIGNORE,
@@ -107,10 +108,12 @@ def person_files(
 ) -> tuple[dict[str, bytes], dict[str, str], list[str]]:
     """(files under ``SLUG/`` for the new vault, old path -> new path, ``path: why`` left out).
 
-    Every file of the person's folder (not hidden ones, not a shared repository's own settings),
-    and their notes kept elsewhere in the vault; a file that is private, about someone else or
-    unreadable is left out (``private.share_refusal``, strict)."""
-    folder = root / slug
+    Every file of the person's folder (``scaffold.person_folder``: ``People/Alice Moreno/`` for
+    ``alice-moreno``; not hidden files, not a shared repository's own settings), and their notes
+    kept elsewhere in the vault; a file that is private, about someone else or unreadable is
+    left out (``private.share_refusal``, strict)."""
+    folder = person_folder(vault, slug)
+    inside_folder = f"{relative(root, folder)}/"
     files: dict[str, bytes] = {}
     where: dict[str, str] = {}
     left_out: list[str] = []
@@ -141,7 +144,7 @@ def person_files(
                 continue
             take(path, inside)
     for note in vault.notes_for(slug):
-        if note.path.startswith(f"{slug}/"):
+        if note.path.startswith(inside_folder):
             continue
         name = Path(note.path).name
         if f"{slug}/{name}" in files:

@@ -21,6 +21,7 @@ from ononotes.store.vault import (
     PROFILE_NAME,
     create_file,
     load_config,
+    load_vault,
 )
 
 
@@ -44,7 +45,7 @@ def add_person(
     since_date = check_date(since, "--since")
     until_date = check_date(until, "--until")
     config = load_config(root)
-    path = person_folder(root, config, slug) / PROFILE_NAME
+    path = person_folder(load_vault(root, config, person=slug), slug) / PROFILE_NAME
     text = profile_text(
         slug,
         name,

@@ -15,6 +15,7 @@ from ononotes.core.carry import (
     lost_items,
 )
 from ononotes.core.checks import check_date, check_slug
+from ononotes.core.layout import folder_person
 from ononotes.core.model import Config, Note, Problem, Profile
 from ononotes.errors import UsageError
 from ononotes.store.planned import refresh_planned_note
@@ -25,6 +26,7 @@ from ononotes.store.vault import (
     create_file,
     load_config,
     load_vault,
+    owner_folder,
     read_file,
     relative,
 )
@@ -66,18 +68,37 @@ def choose_template(
     return "first" if first else "1on1"
 
 
-def person_folder(root: Path, config: Config, slug: str) -> Path:
-    """Where a person's notes and profile go: their folder in the vault, or the top of a shared
-    repository's clone, which is theirs alone (``person`` in its ono.toml). A person folder that
-    is a symbolic link out of the vault is refused: nothing ono writes may land outside it."""
-    folder = root if config.person == slug else root / slug
+def person_folder(vault: Vault, slug: str) -> Path:
+    """Where a person's notes and profile go: the folder that holds them already (their
+    profile's, else the one whose name gave their latest note its person:
+    ``People/Alice Moreno/`` for ``alice-moreno``), else ``<slug>/`` at the top; the top of a
+    shared repository's clone, which is theirs alone (``person`` in its ono.toml). ``vault``:
+    read for ``slug`` at least. A person folder that is a symbolic link out of the vault is
+    refused: nothing ono writes may land outside it."""
+    if vault.config.person == slug:
+        return vault.root
+    name = _folder_holding(vault, slug) or slug
+    folder = vault.root / name
     target = folder.resolve()
-    if not target.is_relative_to(root.resolve()):
+    if not target.is_relative_to(vault.root.resolve()):
         raise UsageError(
-            f"{slug}/ is a symbolic link to {target}, outside the vault; ono writes notes only "
+            f"{name}/ is a symbolic link to {target}, outside the vault; ono writes notes only "
             "inside the vault"
         )
     return folder
+
+
+def _folder_holding(vault: Vault, slug: str) -> str | None:
+    """The folder (relative to the vault) that holds ``slug``'s profile, else the one that names
+    the person of their latest note filed by folder; None when neither exists."""
+    profile = vault.profiles.get(slug)
+    if profile is not None and profile.path and "/" in profile.path:
+        return profile.path.rpartition("/")[0]
+    for note in reversed(vault.notes_for(slug)):
+        folder = owner_folder(vault.root, note.path.rpartition("/")[0])
+        if folder and folder_person(folder) == slug:
+            return folder
+    return None
 
 
 def note_path_for(folder: Path, date: dt.date, day_taken: bool) -> Path:
@@ -160,7 +181,7 @@ def scaffold_meeting(
             )
     else:
         text, carried = _drop_marker(rendered), []
-    folder = person_folder(root, config, slug)
+    folder = person_folder(vault, slug)
     path = note_path_for(folder, when, day_taken=any(note.date == when for note in notes))
     outcome = NewResult(
         path, text, carried, previous.path if previous else None, refreshed=refreshed, date=when

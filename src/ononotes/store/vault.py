@@ -9,6 +9,7 @@ import contextlib
 import functools
 import gc
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ononotes.core.checks import check_slug, unknown_person_message
 from ononotes.core.fields import is_slug
+from ononotes.core.layout import ancestor, folder_person, is_template_folder, levels_up
 from ononotes.core.model import Config, Note, Problem, Profile
 from ononotes.errors import NoteError, UsageError
 
@@ -31,8 +33,9 @@ GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
 
 
 def find_vault(explicit: str | os.PathLike | None, start: Path | None = None) -> Path:
-    """``--vault``/``ONO_VAULT`` when given, else the nearest folder up with ``ono.toml``,
-    else the current folder."""
+    """``--vault``/``ONO_VAULT`` when given, else the nearest folder up with ``ono.toml``, else
+    the current folder when it holds notes (``holds_notes``: a bounded look, never a walk of
+    the disk; the filesystem's root never counts); else a UsageError saying how to make one."""
     if explicit:
         root = Path(explicit).expanduser()
         if not root.is_dir():
@@ -42,7 +45,82 @@ def find_vault(explicit: str | os.PathLike | None, start: Path | None = None) ->
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
-    return here
+    if here.parent != here and holds_notes(here):
+        return here
+    raise UsageError(
+        f"no vault here (no {CONFIG_NAME} in {here} or above, and no notes): run `ono init` to "
+        "make this folder a vault, or pass --vault PATH"
+    )
+
+
+LOOK_ENTRIES = 400  # folder entries the look at an unmarked folder lists, at most
+LOOK_FILES = 60  # files it opens, at most
+LOOK_BYTES = 4096  # of each
+_DATE_LINE_RE = re.compile(rb"^date[ \t]*:", re.M)
+
+
+def holds_notes(folder: Path) -> bool:
+    """Whether a folder with no ono.toml looks like a vault: a ``*.md`` whose front matter has a
+    ``date``, or a ``*/profile.md``, at its top or one level down. A bounded look (so many
+    entries listed, so many files opened, the head of each): ``cd / && ono list`` answers at
+    once instead of walking the disk."""
+    budget = {"entries": LOOK_ENTRIES, "files": LOOK_FILES}
+    folders = []
+    for entry in _first_entries(str(folder), budget):
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(entry.path)
+        elif _is_dated_note(entry, budget):
+            return True
+    for path in folders:
+        if os.path.isfile(os.path.join(path, PROFILE_NAME)):
+            return True
+    for path in folders:
+        for entry in _first_entries(path, budget):
+            if _is_dated_note(entry, budget):
+                return True
+    return False
+
+
+def _first_entries(folder: str, budget: dict[str, int]) -> list[os.DirEntry]:
+    """The first not-hidden entries of ``folder``, as many as the budget has left."""
+    found: list[os.DirEntry] = []
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if budget["entries"] <= 0:
+                    break
+                budget["entries"] -= 1
+                if not entry.name.startswith("."):
+                    found.append(entry)
+    except OSError:
+        pass
+    return found
+
+
+def _is_dated_note(entry: os.DirEntry, budget: dict[str, int]) -> bool:
+    """Whether ``entry`` is a ``*.md`` file whose front matter (at its head) has a ``date``."""
+    if not entry.name.endswith(".md") or budget["files"] <= 0:
+        return False
+    budget["files"] -= 1
+    try:
+        if not entry.is_file():
+            return False
+        with open(entry.path, "rb") as handle:
+            head = handle.read(LOOK_BYTES)
+    except OSError:
+        return False
+    front = front_matter_head(head)
+    return front is not None and _DATE_LINE_RE.search(front) is not None
+
+
+def front_matter_head(data: bytes) -> bytes | None:
+    """The front matter lines at the head of a file's bytes, without reading them as YAML (for
+    files that cannot be read as notes, or are only glanced at); None when it has none."""
+    data = data[:LOOK_BYTES].removeprefix(b"\xef\xbb\xbf")
+    if not data.startswith(b"---"):
+        return None
+    closing = re.search(rb"^---[ \t]*\r?$", data[3:], re.M)
+    return data[3 : closing.start() + 3] if closing else data[3:]
 
 
 def _string_list(value, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -115,11 +193,39 @@ def relative(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def rel_folder_person(folder: str) -> str | None:
-    """The person a note belongs to by its folder (given relative to the vault, '' for the vault
-    itself), when that folder name is a slug."""
-    name = folder.rpartition("/")[2]
-    return name if name and is_slug(name) else None
+def person_of_folder(root: Path, config: Config, folder: str, up: int | None = None) -> str | None:
+    """The person of the notes in ``folder`` (relative to the vault, '' for the vault itself)
+    that do not name one (SPEC §1 v2): the name, made a slug, of the nearest enclosing folder
+    that holds a profile, else of ``folder``; at the top, ``person`` in ono.toml. ``up``: how
+    far up that folder is, as the scan found it (see ``FolderScan.entries``); None: looked up
+    on disk now."""
+    if not folder:
+        return config.person
+    if up is None:
+        up = levels_on_disk(root, folder)
+    return folder_person(folder, up)
+
+
+def levels_on_disk(root: Path, folder: str) -> int:
+    """``core.layout.levels_up`` for ``folder`` as the disk holds it now: one stat per folder
+    above it, none for a top-level folder (its own name is its person either way)."""
+    if "/" not in folder:
+        return 0
+    return levels_up(folder, lambda path: os.path.isfile(os.path.join(root, path, PROFILE_NAME)))
+
+
+def owner_folder(root: Path, folder: str) -> str:
+    """The folder (relative to the vault) whose name is the person of the notes in ``folder``."""
+    return ancestor(folder, levels_on_disk(root, folder)) if folder else folder
+
+
+def levels_in_stamp(stamp: str | None) -> int | None:
+    """How far up the folder naming a file's person is, as the scan that made ``stamp`` found
+    it (see ``FolderScan.entries``); None for a file the scan could not stat."""
+    if not stamp:
+        return None
+    parts = stamp.split(":")
+    return int(parts[4]) if len(parts) > 4 else 0
 
 
 # O_NOFOLLOW refuses a symlink in the open itself (then checked, and followed only inside the
@@ -220,9 +326,12 @@ def _parsers():
     return parse_note, parse_profile
 
 
-def read_file(root: Path, path: Path | str, config: Config, rel: str | None = None):
+def read_file(
+    root: Path, path: Path | str, config: Config, rel: str | None = None, up: int | None = None
+):
     """('note'|'profile'|None, record, problems) for one file (``rel``: its path relative to
-    the vault, when the caller knows it); never raises for bad content."""
+    the vault, when the caller knows it; ``up``: see ``person_of_folder``); never raises for
+    bad content."""
     parse_note, parse_profile = _parsers()
     rel = rel if rel is not None else relative(root, Path(path))
     try:
@@ -231,7 +340,7 @@ def read_file(root: Path, path: Path | str, config: Config, rel: str | None = No
         return None, None, [Problem(exc.path or rel, exc.line, exc.message)]
     folder, _, name = rel.rpartition("/")
     # a shared person's repository keeps their notes at the top
-    person = rel_folder_person(folder) if folder else config.person
+    person = person_of_folder(root, config, folder, up)
     if name == PROFILE_NAME and person is not None:
         profile, problems = parse_profile(data, rel, person)
         if profile is not None and "date" not in profile.meta:
@@ -268,11 +377,13 @@ class FolderScan:
 
     def entries(self, root: Path) -> list[FileEntry]:
         """Each file's path, its path relative to the vault, and its stamp text (None when
-        the stat failed)."""
+        the stat failed). A file whose person is named by a folder above its own (the nearest
+        with a profile, SPEC §1 v2) has how far up as a fifth number: the stamp, and so the
+        cache's row, changes when a profile comes or goes above it, never its person alone."""
         base = f"{root}{os.sep}"
         numbers = self.numbers
         entry = FileEntry
-        return [
+        found = [
             entry(
                 base + rel,
                 rel,
@@ -282,6 +393,13 @@ class FolderScan:
             )
             for rel, at in zip(self.rels, range(0, len(numbers), 4), strict=True)
         ]
+        ups = _levels_above(self.rels)
+        if ups:
+            found = [
+                e._replace(stamp=f"{e.stamp}:{ups[e.rel]}") if e.stamp and e.rel in ups else e
+                for e in found
+            ]
+        return found
 
     def digest(self) -> str | None:
         """A digest of the paths and stamps, in scan order; None when a stat failed: such a
@@ -289,6 +407,29 @@ class FolderScan:
         if self._digest is None and not self.failed:
             self._digest = _numbers_digest(self.rels, self.numbers)
         return self._digest
+
+
+PROFILE_SUFFIX = f"/{PROFILE_NAME}"
+
+
+def _levels_above(rels: list[str]) -> dict[str, int]:
+    """path -> how far above its folder is the folder naming its person, for the files of one
+    top-level folder's scan (``rels``) whose person is named by a folder above their own."""
+    profiles = {rel[: -len(PROFILE_SUFFIX)] for rel in rels if rel.endswith(PROFILE_SUFFIX)}
+    if not profiles:
+        return {}
+    found: dict[str, int] = {}
+    by_folder: dict[str, int] = {}
+    for rel in rels:
+        folder = rel.rpartition("/")[0]
+        if "/" not in folder:
+            continue  # a top-level folder names its own notes' person
+        up = by_folder.get(folder)
+        if up is None:
+            up = by_folder[folder] = levels_up(folder, profiles.__contains__)
+        if up:
+            found[rel] = up
+    return found
 
 
 def _numbers_digest(names: list[str], numbers: list[int]) -> str:
@@ -309,7 +450,7 @@ def scan_folders(root: Path, config: Config) -> dict[str, FolderScan]:
     """Every ``*.md`` that may be a note (not in hidden folders, templates or private notes), by
     top-level folder ('' for the vault's own): one stat each, following symlinks, no reading."""
     top, folders = _top_level(root, config)
-    scans = _scan_tops(folders)
+    scans = _scan_tops(folders, _template_paths(root, config))
     if top.rels:
         scans[""] = top
     return scans
@@ -317,19 +458,45 @@ def scan_folders(root: Path, config: Config) -> dict[str, FolderScan]:
 
 def _top_level(root: Path, config: Config) -> tuple[FolderScan, list[tuple[str, str]]]:
     """The notes at the vault's top level, stat'ed, and its folders that may hold notes, as
-    (name, path): not hidden, not the templates, not the private notes."""
-    skip = {config.templates_dir, config.private_dir, CACHE_DIR}
+    (name, path): not hidden, not the templates (whatever their case), not the private notes."""
+    skip = {config.private_dir, CACHE_DIR}
+    templates = _template_paths(root, config)
     top = FolderScan()
-    folders = [(name, path) for name, path in _scan_into(top, "", str(root)) if name not in skip]
+    folders = [
+        (name, path)
+        for name, path in _scan_into(top, "", str(root))
+        if name not in skip and not _is_templates(name, name, templates)
+    ]
     return top, folders
 
 
-def _scan_tops(folders: list[tuple[str, str]]) -> dict[str, FolderScan]:
-    """(name, path) of top-level folders -> what each holds (folders with no note left out)."""
+def _template_paths(root: Path, config: Config) -> frozenset[str]:
+    """The folder ``templates =`` in ono.toml names, relative to the vault and case folded,
+    when it is inside the vault (a folder named ``templates`` in any case is skipped anyway)."""
+    folder = Path(config.templates_dir)
+    if not folder.is_absolute():
+        folder = root / folder
+    try:
+        rel = os.path.relpath(folder, root)
+    except ValueError:  # another drive
+        return frozenset()
+    if rel == "." or rel.startswith(".."):
+        return frozenset()
+    return frozenset({Path(rel).as_posix().casefold()})
+
+
+def _is_templates(name: str, rel: str, templates: frozenset[str]) -> bool:
+    """Whether the folder ``name`` at ``rel`` (relative to the vault) holds templates."""
+    return is_template_folder(name) or (bool(templates) and rel.casefold() in templates)
+
+
+def _scan_tops(folders: list[tuple[str, str]], templates: frozenset[str]) -> dict[str, FolderScan]:
+    """(name, path) of top-level folders -> what each holds (folders with no note left out);
+    template folders below them are skipped."""
     scans = {}
     for name, path in folders:
         scan = FolderScan()
-        _scan_into(scan, f"{name}/", path, deep=True)
+        _scan_into(scan, f"{name}/", path, deep=True, templates=templates)
         if scan.rels:
             scans[name] = scan
     return scans
@@ -340,9 +507,16 @@ def _scan_tops(folders: list[tuple[str, str]]) -> dict[str, FolderScan]:
 _BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
-def _scan_into(scan: FolderScan, prefix: str, path: str, deep: bool = False):
+def _scan_into(
+    scan: FolderScan,
+    prefix: str,
+    path: str,
+    deep: bool = False,
+    templates: frozenset[str] = frozenset(),
+):
     """Stat the notes under ``path`` into ``scan`` (``prefix`` makes their relative paths);
-    the sub-folders are scanned too when ``deep``, else returned as (name, path)."""
+    the sub-folders are scanned too when ``deep`` (not template folders: see
+    ``_is_templates``), else returned as (name, path)."""
     rels, numbers, failed = scan.rels, scan.numbers, scan.failed
     folders: list[tuple[str, str]] = []
     pending = [(prefix, path)]
@@ -359,10 +533,10 @@ def _scan_into(scan: FolderScan, prefix: str, path: str, deep: bool = False):
                     if name[0] == ".":
                         continue
                     if entry.is_dir(follow_symlinks=False):
-                        if deep:
-                            pending.append((f"{prefix}{name}/", f"{folder}{os.sep}{name}"))
-                        else:
+                        if not deep:
                             folders.append((name, f"{folder}{os.sep}{name}"))
+                        elif not _is_templates(name, prefix + name, templates):
+                            pending.append((f"{prefix}{name}/", f"{folder}{os.sep}{name}"))
                     elif name.endswith(".md"):
                         rels.append(prefix + name)
                         try:
@@ -416,22 +590,24 @@ Summaries = dict[str, "tuple[frozenset[str], str | None, object] | None"]
 def _parse_records(
     root: Path,
     config: Config,
-    files: list[tuple[str, str]],
+    files: list[tuple[str, str, int | None]],
     progress=None,
     summarize=None,
     notes_back: bool = True,
 ) -> tuple[list[tuple], Summaries]:
     """(kind, person, pickled (kind, record, problems)) for each (path, path relative to the
-    vault) of ``files``, and ``summarize(person, notes, profile)`` for each person these files
-    are about. Without ``notes_back``, a note read without problems has no pickle (None): the
-    caller has the summaries and will parse it again if it ever needs it."""
+    vault, ``up`` as in ``person_of_folder``) of ``files``, and ``summarize(person, notes,
+    profile)`` for each person these files are about. A file that cannot be read is about the
+    person its folder names, if any: commands about them report it, and ``ono new`` will not
+    carry items past it. Without ``notes_back``, a note read without problems has no pickle
+    (None): the caller has the summaries and will parse it again if it ever needs it."""
     import pickle
 
     parsed = []
     notes: dict[str, list] = {}
     profiles: dict[str, tuple[str, object]] = {}
-    for path, rel in files:
-        kind, record, problems = read_file(root, path, config, rel)
+    for path, rel, up in files:
+        kind, record, problems = read_file(root, path, config, rel, up)
         payload = (
             pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
             if notes_back or kind != "note" or problems
@@ -440,6 +616,8 @@ def _parse_records(
         # the kind ends with "+" when the file has problems: callers find them without decoding
         marked = (kind or "") + ("+" if problems else "")
         person = _record_person(kind, record)
+        if kind is None and problems:
+            person = person_of_folder(root, config, rel.rpartition("/")[0], up)
         parsed.append((marked, person, payload))
         # (a note's or a profile's person is never None: see _record_person)
         if kind == "note" and person is not None:
@@ -457,6 +635,12 @@ def _parse_records(
             mine.sort(key=lambda note: note.sort_key)  # (date, file name, path): one order
             summaries[person] = (paths, profile_path, summarize(person, mine, profile))
     return parsed, summaries
+
+
+def _files(entries: list[FileEntry]) -> list[tuple[str, str, int | None]]:
+    """What ``_parse_records`` reads of each entry: its path, its path relative to the vault,
+    and how far up the folder naming its person is, as its stamp says."""
+    return [(entry.path, entry.rel, levels_in_stamp(entry.stamp)) for entry in entries]
 
 
 def _parse_job(job: tuple) -> tuple[list[tuple], Summaries]:
@@ -498,15 +682,11 @@ def parse_files(
     send back no path or stamp: the parent has them, and every byte crosses twice."""
     workers = min(os.cpu_count() or 1, 4)
     if len(entries) < PARALLEL_FROM or workers < 2:
-        files = [(entry.path, entry.rel) for entry in entries]
-        parsed, summaries = _parse_records(root, config, files, progress, summarize)
+        parsed, summaries = _parse_records(root, config, _files(entries), progress, summarize)
         return _rows(entries, parsed), summaries
     # small chunks, so that the workers finish at about the same time
     chunks = _by_top_folder(entries, max(50, len(entries) // (workers * 32)))
-    jobs = [
-        (root, config, [(e.path, e.rel) for e in chunk], None, summarize, summarize is None)
-        for chunk in chunks
-    ]
+    jobs = [(root, config, _files(chunk), None, summarize, summarize is None) for chunk in chunks]
     rows: list[tuple] = []
     summaries = {}  # a Summaries, as above
     for chunk, (parsed, chunk_summaries) in zip(
@@ -589,10 +769,11 @@ def _scan_and_parse_job(job: tuple) -> tuple[dict, list[tuple], Summaries]:
     """A worker's part of ``_scan_and_parse``: its folders stat'ed (sent as the second process
     of a split scan sends them), and the rows and summaries of their notes and of ``entries``."""
     root, config, folders, entries, summarize = job
-    scans = _scan_tops(folders)
+    scans = _scan_tops(folders, _template_paths(root, config))
     entries = entries + [entry for scan in scans.values() for entry in scan.entries(root)]
-    files = [(entry.path, entry.rel) for entry in entries]
-    parsed, summaries = _parse_records(root, config, files, None, summarize, summarize is None)
+    parsed, summaries = _parse_records(
+        root, config, _files(entries), None, summarize, summarize is None
+    )
     for scan in scans.values():
         scan.digest()  # worked out here, beside the parsing, not in the waiting parent
     return scans, _rows(entries, parsed), summaries
@@ -606,8 +787,9 @@ def _rows(entries: list[FileEntry], parsed: list[tuple]) -> list[tuple]:
 
 
 def parse_fingerprint(config: Config) -> str:
-    """What, beside a file's bytes and path, decides how it is read."""
-    return f"me={config.me}|person={config.person}"
+    """What, beside a file's bytes and path (and its stamp, which says which folder names its
+    person), decides how it is read; ``layout``: the rules of SPEC §1 v2."""
+    return f"me={config.me}|person={config.person}|layout=2"
 
 
 @dataclass
@@ -957,7 +1139,11 @@ def require_person(vault: Vault, slug: str) -> str:
 def people_in(root: Path, config: Config) -> list[str]:
     """Every person with a note or a profile, from the index alone: no note is decoded."""
     index = index_vault(root, config)
-    people = {person for _, kind, person in index.rows.values() if person is not None and kind}
+    people = {
+        person
+        for _, kind, person in index.rows.values()
+        if person is not None and kind.rstrip("+")  # not a file that could not be read
+    }
     if index.cache is not None:
         index.cache.close()
     return sorted(people)
