@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,3 +89,44 @@ def test_init_with_another_me_on_an_existing_vault_refuses(tmp_path, run):
     assert (root / "ono.toml").read_text() == 'me = "dana"\n'
     again = run(None, "init", str(root), "--me", "dana", today=TODAY)
     assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("{{ 'abc' | truncate(-1) }}", "truncate: length -1 must be from 3 to 1,000,000"),
+        ("{{ 'x' | center(10**9) }}", "center: width 1000000000 is out of bounds"),
+        ("{{ 'x'.center(10**9) }}", "center: width 1000000000 is out of bounds"),
+        ("{{ 'x' | indent(10**9) }}", "indent: width 1000000000 is out of bounds"),
+        ("{{ ('ab' * 1000) | replace('', 'y' * 1000) }}", "replace: the result would be too large"),
+        ("{{ 'ab'.replace('', 'y' * 10**6) }}", "replace: the result would be too large"),
+        ("{{ '%999999999s' | format('x') }}", "a format width of a million characters"),
+        ("{{ '%999999999s' % 'x' }}", "a format width of a million characters"),
+        ("{{ '{:>999999999}'.format('x') }}", "a format width of a million characters"),
+        ("{{ 'a b' | wordwrap(0) }}", "wordwrap: width 0 must be from 1 to 1,000,000"),
+    ],
+)
+def test_template_filters_are_bounded(tmp_path, run, expression, message):
+    root = build_tree(
+        tmp_path / "t",
+        {
+            "ono.toml": "",
+            "templates/1on1.md.j2": "---\ndate: {{ date }}\n---\n" + expression + "\n",
+        },
+    )
+    result = run(root, "new", "alice", "--template", "1on1", "--dry-run", today=TODAY)
+    assert result.exit_code != 0
+    assert f"templates/1on1.md.j2:4: {message}" in result.output
+    assert not (root / "alice").exists()
+
+
+def test_bounded_filters_still_work(tmp_path, run):
+    text = (
+        "---\ndate: {{ date }}\n---\n{{ 'abcdefgh' | truncate(6, leeway=0) }}|{{ 'x' | center(5) }}|"
+        "{{ 'a b' | replace('a', 'c') }}|{{ '%3s' | format('x') }}|{{ '{:>3}'.format('y') }}|"
+        "{{ 'one two' | wordwrap(3) | replace('\\n', '/') }}\n"
+    )
+    root = build_tree(tmp_path / "t", {"ono.toml": "", "templates/1on1.md.j2": text})
+    result = run(root, "new", "alice", "--template", "1on1", "--dry-run", today=TODAY)
+    assert result.exit_code == 0, result.output
+    assert "abc...|  x  |c b|  x|  y|one/two" in result.output

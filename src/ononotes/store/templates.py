@@ -5,6 +5,7 @@ Imported only by commands that scaffold notes, so ``ono --help`` never loads Jin
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -110,10 +111,11 @@ def _environment(search_path: list[Path]):
             return source, filename, uptodate
 
     class BoundedEnvironment(SandboxedEnvironment):
-        """The sandbox, plus a bound on what one ``*`` or ``**`` may build: a template cannot
-        make ``ono new`` hang on ``{{ 'a' * 10**10 }}``."""
+        """The sandbox, plus a bound on what one operator, filter or string method may build:
+        a template cannot make ``ono new`` hang or run out of memory on
+        ``{{ 'a' * 10**10 }}``, ``{{ x | center(10**9) }}`` or ``{{ '%999999999s' % x }}``."""
 
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "%"})
 
         def call_binop(self, context, operator, left, right):
             if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
@@ -125,14 +127,123 @@ def _environment(search_path: list[Path]):
                 counts = [side for side in (left, right) if isinstance(side, int)]
                 if sizes and counts and sizes[0] * counts[0] > MAX_BUILT:
                     raise SecurityError("the result of * would be too large for a template")
+            if operator == "%" and isinstance(left, str):
+                check_format(left)
             return super().call_binop(context, operator, left, right)
 
-    return BoundedEnvironment(
+        def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (jinja's signature)
+            if isinstance(getattr(__obj, "__self__", None), str):
+                check_string_method(__obj.__self__, __obj.__name__, args, kwargs)
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def wrap_str_format(self, value):
+            # str.format is wrapped where it is looked up, before any call: check it there
+            if isinstance(getattr(value, "__self__", None), str) and getattr(
+                value, "__name__", ""
+            ) in ("format", "format_map"):
+                check_format(value.__self__)
+            return super().wrap_str_format(value)
+
+    environment = BoundedEnvironment(
         loader=ContainedLoader([str(p) for p in search_path], followlinks=False),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
     )
+    environment.filters.update(bounded_filters(environment.filters))
+    return environment
+
+
+# a width or precision of a million characters or more in a format: no note needs it
+_HUGE_FORMAT_RE = re.compile(r"[%{:][^%{}]*?\d{7,}")
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+def _refuse(message: str):
+    from jinja2.exceptions import SecurityError
+
+    raise SecurityError(message)
+
+
+def check_format(text: str) -> None:
+    """A format string (``%``, ``format``, ``str.format``) that asks for a huge width."""
+    if _HUGE_FORMAT_RE.search(text):
+        _refuse("a format width of a million characters or more is too large for a template")
+
+
+def _check_width(name: str, width: object) -> None:
+    if isinstance(width, int) and not 0 <= width <= MAX_BUILT:
+        _refuse(f"{name}: width {width} is out of bounds (0 to {MAX_BUILT:,})")
+
+
+def _check_replace(name: str, text: str, old: object, new: object, count: object = -1) -> None:
+    if not isinstance(old, str) or not isinstance(new, str):
+        return
+    times = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        times = min(times, count)
+    if len(text) + times * len(new) > MAX_BUILT:
+        _refuse(f"{name}: the result would be too large for a template")
+
+
+def check_string_method(text: str, name: str, args: tuple, kwargs: dict) -> None:
+    """``'x'.center(10**9)``, ``'x'.replace('', 'y' * 1000)``, ``'{:999999999}'.format(x)``."""
+    if name in _WIDTH_METHODS and args:
+        _check_width(name, args[0])
+    elif name == "replace" and len(args) >= 2:
+        _check_replace(name, text, *args[:3])
+    elif name in ("format", "format_map"):
+        check_format(text)
+
+
+def bounded_filters(filters: dict) -> dict:
+    """Jinja's filters that build text of a size they are given, bounded (``truncate(-1)``
+    fails an assertion inside Jinja; ``center(10**9)`` fills the memory)."""
+    truncate, center, indent = filters["truncate"], filters["center"], filters["indent"]
+    replace, format_, wordwrap = filters["replace"], filters["format"], filters["wordwrap"]
+
+    def bounded_truncate(env, text, length=255, killwords=False, end="...", leeway=None):
+        if not isinstance(length, int) or not len(str(end)) <= length <= MAX_BUILT:
+            _refuse(f"truncate: length {length!r} must be from {len(str(end))} to {MAX_BUILT:,}")
+        return truncate(env, text, length, killwords, end, leeway)
+
+    def bounded_center(text, width=80):
+        _check_width("center", width)
+        return center(text, width)
+
+    def bounded_indent(text, width=4, first=False, blank=False):
+        _check_width("indent", width if isinstance(width, int) else len(str(width)))
+        return indent(text, width, first, blank)
+
+    def bounded_replace(context, text, old, new, count=None):
+        _check_replace("replace", str(text), old, new, -1 if count is None else count)
+        return replace(context, text, old, new, count)
+
+    def bounded_format(text, *args, **kwargs):
+        check_format(str(text))
+        return format_(text, *args, **kwargs)
+
+    def bounded_wordwrap(env, text, width=79, *rest, **kwargs):
+        if not isinstance(width, int) or not 1 <= width <= MAX_BUILT:
+            _refuse(f"wordwrap: width {width!r} must be from 1 to {MAX_BUILT:,}")
+        return wordwrap(env, text, width, *rest, **kwargs)
+
+    for bounded, original in (
+        (bounded_truncate, truncate),
+        (bounded_replace, replace),
+        (bounded_wordwrap, wordwrap),
+    ):  # keep Jinja's marks: which filters are passed the environment or the context
+        for mark in ("jinja_pass_arg",):
+            if hasattr(original, mark):
+                setattr(bounded, mark, getattr(original, mark))
+    return {
+        "truncate": bounded_truncate,
+        "center": bounded_center,
+        "indent": bounded_indent,
+        "replace": bounded_replace,
+        "format": bounded_format,
+        "wordwrap": bounded_wordwrap,
+    }
 
 
 def _display_path(filename: str | None, vault_root: Path | None, name: str) -> str:
@@ -208,6 +319,8 @@ def render_template(
         ArithmeticError,
         LookupError,
         AttributeError,
+        AssertionError,  # a filter's own argument check (jinja asserts some)
+        MemoryError,
     ) as exc:
         where = _display_path(template.filename, vault_root, file_name)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
