@@ -144,7 +144,10 @@ def test_an_unknown_person_gets_the_closest_slug(vault, run):
     alice(vault, **{"2026-11-03": HELD})
     result = run(vault, "agenda", "alise", "hello")
     assert result.exit_code == 2
-    assert result.stderr == "Error: no person 'alise' in this vault; did you mean 'alice'?\n"
+    assert result.stderr == (
+        "Error: no person 'alise' in this vault; did you mean 'alice'? "
+        "(`ono person add alise` to add a new person)\n"
+    )
     assert not (vault / "alise").exists()
 
 

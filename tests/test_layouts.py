@@ -127,6 +127,8 @@ def test_commands_about_such_a_person_use_their_folder(vault, run):
     assert made.exit_code == 0, made.output
     assert made.stdout.strip() == str(vault / "People" / "Alice Moreno" / "2026-11-10.md")
     assert "carried 1 open item(s) from People/Alice Moreno/2026-11-03.md" in made.stderr
+    assert "wrote People/Alice Moreno/profile.md with the default cadence" in made.stderr
+    assert "new person" not in made.stderr
     assert (vault / "People" / "Alice Moreno" / "profile.md").is_file()
     # chris's notes are in a sub-folder; his new note goes beside his profile
     point = run(vault, "agenda", "chris", "the offsite", today="2026-11-06")

@@ -54,9 +54,14 @@ def test_a_person_from_front_matter_is_never_a_path(vault, run, tmp_path, person
     assert listed.exit_code == 0 and "alice/2026-11-03.md" in listed.stdout
     assert "warning: alice/2026-11-04.md:3: person must be a slug" in listed.stderr
     assert "SECRET" not in run(vault, "todo").output
-    assert run(vault, "new", "alice", "--no-edit").exit_code == 0
+    # the unreadable note may be alice's latest: ono new will not carry items past it
+    refused = run(vault, "new", "alice", "--no-edit")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.stderr.startswith("Error: alice/2026-11-04.md:3: person must be a slug")
+    assert set(snapshot(tmp_path)) == set(before)
+    assert run(vault, "new", "alice", "--no-edit", "--date", "2026-11-02").exit_code == 0
     assert set(snapshot(tmp_path)) - set(before) == {
-        "vault/alice/2026-11-10.md",
+        "vault/alice/2026-11-02.md",
         "vault/alice/profile.md",
     }
 
@@ -118,7 +123,9 @@ def test_a_person_folder_linked_out_of_the_vault_is_never_written_through(vault,
         ), args
     # notes are never read through it either, so there is no one to add a point for
     line = one_error(run(vault, "agenda", "alice", "a point"), code=2)
-    assert line == "Error: no person 'alice' in this vault"
+    assert line == (
+        "Error: no person 'alice' in this vault (`ono person add alice` to add a new person)"
+    )
     assert list(outside.iterdir()) == []
     assert sorted(p.name for p in vault.iterdir()) == ["alice", "ono.toml"]
 
@@ -207,7 +214,9 @@ def test_yaml_python_tags_are_refused_not_run(vault, run, tmp_path, tag):
     lines = check.stdout.splitlines()
     assert lines[0].startswith("alice/2026-11-04.md:3: front matter is not valid YAML")
     assert lines[1].startswith("bob/profile.md:2: front matter is not valid YAML")
-    assert run(vault, "new", "alice", "--no-edit").exit_code == 0
+    # refused, as the unreadable note may be alice's latest; bob's profile is read, not run
+    assert run(vault, "new", "alice", "--no-edit").exit_code == 1
+    assert run(vault, "new", "bob", "--no-edit").exit_code == 0
     assert not marker.exists()
 
 

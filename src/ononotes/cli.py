@@ -219,18 +219,15 @@ def person_list(settings: Settings) -> None:
 @click.pass_obj
 def new(settings: Settings, slug, date, meeting_type, template, no_edit, dry_run, private) -> None:
     """Scaffold the next meeting with SLUG, carrying over every open action item."""
-    from ononotes.app.new import new_meeting
+    from ononotes.app.new import new_meeting, new_meeting_notices
 
-    result = new_meeting(
-        settings.root(), slug, _today(), date, meeting_type, template, dry_run, private
-    )
+    root = settings.root()
+    result = new_meeting(root, slug, _today(), date, meeting_type, template, dry_run, private)
     if dry_run:
         click.echo(result.text, nl=False)
         return
-    if result.created_profile:
-        click.echo(f"new person: wrote {result.created_profile} with the default cadence", err=True)
-    if result.carried:
-        click.echo(f"carried {len(result.carried)} open item(s) from {result.previous}", err=True)
+    for line in new_meeting_notices(root, slug, result):
+        click.echo(line, err=True)
     click.echo(result.path)
     if result.private_path:
         click.echo(result.private_path)

@@ -55,8 +55,8 @@ def add_agenda(
     config = load_config(root)
     author = agenda_author(by, config)
     vault = load_vault(root, config, person=slug)  # their notes alone are decoded
-    require_person(vault, slug)
-    upcoming = upcoming_note(root, vault, slug, today, scaffold=True)
+    require_person(vault, slug, add_hint=True)
+    upcoming = upcoming_note(root, vault, slug, today, scaffold=True, command="ono agenda")
     titles = config.their_agenda if author == slug else config.my_agenda
     path = root / upcoming.note.path
     original = path.read_bytes()

@@ -12,6 +12,7 @@ from ononotes.store.scaffold import (
 )
 from ononotes.store.vault import (
     load_config,
+    relative,
 )
 
 
@@ -32,3 +33,25 @@ def new_meeting(
     if outcome.written:
         autocommit(root, load_config(root), outcome.paths, f"ono new {slug} {outcome.date}")
     return outcome
+
+
+def new_meeting_notices(root: Path, slug: str, result: NewResult) -> list[str]:
+    """What ``ono new`` tells on stderr beside the note's path: a new person, a profile
+    written, the items carried, a planned note opened (and marked held)."""
+    lines = []
+    profile = relative(root, result.created_profile) if result.created_profile else None
+    if result.new_person:
+        made = f": created {profile} with the default cadence" if profile else ""
+        lines.append(f"new person {slug!r}{made}")
+    elif profile:
+        lines.append(f"wrote {profile} with the default cadence")
+    if result.opened:
+        done = ["opened the planned note " + relative(root, result.path)]
+        if result.refreshed:
+            done.append("refreshed its carried items")
+        if result.marked_held:
+            done.append("marked held")
+        lines.append("; ".join(done))
+    if result.carried:
+        lines.append(f"carried {len(result.carried)} open item(s) from {result.previous}")
+    return lines

@@ -42,7 +42,7 @@ def prepare_brief(root: Path, slug: str, today: dt.date) -> PrepResult:
     config = load_config(root)
     vault = load_vault(root, config, person=slug)  # their notes alone are decoded
     require_person(vault, slug)
-    upcoming = upcoming_note(root, vault, slug, today, scaffold=False)
+    upcoming = upcoming_note(root, vault, slug, today, scaffold=False, command="ono prep")
     note = upcoming.note if upcoming else None
     vault = upcoming.vault if upcoming else vault
     problems = list(vault.problems)

@@ -58,7 +58,7 @@ def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
             if note.path not in planned:
                 continue
             try:
-                if refresh_planned_note(vault, note):
+                if refresh_planned_note(vault, note, "ono watch"):
                     lines.append(f"refreshed carried items in {note.path}")
             except OnoError as exc:
                 lines.append(f"warning: {exc}")

@@ -269,6 +269,43 @@ def key_line(document: Document, key: str) -> int:
     return 2
 
 
+# a line break, kept by re.split: [line, break, line, break, ..., last line]
+LINE_BREAK_KEPT_RE = re.compile(r"(\r\n|\r|\n)")
+_VALUE_RE = r"(?P<value>\"[^\"]*\"|'[^']*'|[^\s#](?:[^#]*[^\s#])?)?(?P<rest>[ \t]*(?:#.*)?)"
+
+
+def add_front_matter_line(text: str, line: str) -> str:
+    """``text`` (a note with front matter) with ``line`` added as the last line of its front
+    matter, ended as the line before it is; every other character kept."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    document = read_document(text)
+    if document.meta is None:
+        raise FileProblem("no front matter to add to", 1)
+    pieces = LINE_BREAK_KEPT_RE.split(text.removeprefix("\ufeff"))
+    closing = (document.body_start - 1) * 2  # the closing '---' line
+    pieces[closing:closing] = [line, pieces[closing - 1]]
+    return bom + "".join(pieces)
+
+
+def set_front_matter_value(data: bytes, key: str, value: str) -> bytes | None:
+    """``data`` with the value of the plain front matter line ``key: ...`` made ``value``, its
+    comment and every other byte kept (BOM, line endings); None when the front matter has no
+    such line. Raises FileProblem for a file that cannot be read."""
+    document = read_document(data)
+    if document.meta is None or key not in document.meta:
+        return None
+    line = key_line(document, key)
+    pieces = LINE_BREAK_KEPT_RE.split(decode(data))
+    match = re.fullmatch(
+        rf"(?P<key>{re.escape(key)}[ \t]*:[ \t]*){_VALUE_RE}", pieces[(line - 1) * 2]
+    )
+    if match is None or match.group("value") is None:
+        return None
+    pieces[(line - 1) * 2] = match.group("key") + value + match.group("rest")
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    return bom + "".join(pieces).encode("utf-8")
+
+
 def as_date(value: Any) -> dt.date | None:
     """A front-matter value as a date: YAML dates, datetimes and ISO strings; else None."""
     if isinstance(value, dt.datetime):

@@ -16,9 +16,13 @@ from ononotes.core.carry import (
 )
 from ononotes.core.checks import check_date, check_slug
 from ononotes.core.layout import folder_person
-from ononotes.core.model import Config, Note, Problem, Profile
-from ononotes.errors import UsageError
-from ononotes.store.planned import refresh_planned_note
+from ononotes.core.model import HELD, PLANNED, Config, Note, Problem, Profile
+from ononotes.errors import NoteError, UsageError
+from ononotes.store.planned import (
+    refresh_blocked,
+    refresh_planned_note,
+    refuse_carry_past_unreadable,
+)
 from ononotes.store.private import create_private_note, private_note_path
 from ononotes.store.vault import (
     PROFILE_NAME,
@@ -28,7 +32,9 @@ from ononotes.store.vault import (
     load_vault,
     owner_folder,
     read_file,
+    refuse_likely_typo,
     relative,
+    replace_bytes,
 )
 
 if TYPE_CHECKING:
@@ -46,6 +52,9 @@ class NewResult:
     written: bool = True
     private_path: Path | None = None  # the private sidecar, with ``ono new --private``
     date: dt.date | None = None  # the meeting's
+    new_person: bool = False  # no note or profile of theirs before
+    opened: bool = False  # the note was there, planned: opened, not written (``open_planned_note``)
+    marked_held: bool = False  # ... and its status made held
 
     @property
     def paths(self) -> list[Path]:
@@ -127,29 +136,42 @@ def scaffold_meeting(
     template: str | None = None,
     dry_run: bool = False,
     private: bool = False,
+    planned: bool | None = None,
+    command: str = "ono new",
 ) -> NewResult:
     """Scaffold the next meeting with ``slug``: render the template, carry the open items of the
-    last note, write it atomically. Refuses when the person already has a note of that type that
-    day."""
+    last note, write it atomically. A note written ahead of its meeting (``planned``; default:
+    dated after today) says ``status: planned`` unless its template sets a status.
+
+    When the person already has a note of that type that day, a planned one is opened instead
+    (``open_planned_note``), any other refused. A slug close to someone's is refused as a likely
+    typo, and so is carrying past a note of theirs that cannot be read (``command`` names who
+    refuses)."""
     from ononotes.store.templates import render_template, template_location
 
     check_slug(slug)
     when = check_date(date, "--date") or today
     config = load_config(root)
     vault = load_vault(root, config, person=slug)
+    new_person = slug not in vault.people()
+    if new_person:
+        refuse_likely_typo(root, config, slug)
     profile = vault.profiles.get(slug)
     notes = vault.notes_for(slug)
     kind = meeting_type or default_type(profile)
     same_day = [
         note for note in notes if note.date == when and note.type.casefold() == kind.casefold()
     ]
+    if same_day and same_day[0].effective_status(today) == PLANNED:
+        return open_planned_note(vault, same_day[0], today, dry_run, private, command)
     if same_day:
         raise UsageError(f"{same_day[0].path} already exists for {slug} on {when}; not overwritten")
     previous = previous_note(notes, when)
+    refuse_carry_past_unreadable(vault, slug, previous, when, command)
     refreshed: list[str] = []
-    if previous is not None and previous.effective_status(today) == "planned" and not dry_run:
+    if previous is not None and previous.effective_status(today) == PLANNED and not dry_run:
         # the note we carry from is itself scaffolded ahead: bring it up to date first
-        refreshed = refresh_planned_note(vault, previous)
+        refreshed = refresh_planned_note(vault, previous, command)
         if refreshed:
             vault = load_vault(root, config, person=slug)
             notes = vault.notes_for(slug)
@@ -158,7 +180,10 @@ def scaffold_meeting(
     name = choose_template(template, profile, kind, first=not notes)
     rendered = render_template(name, context, root / config.templates_dir, root)
     source = template_location(name, root / config.templates_dir, root)
-    rendered, rendered_type = as_meeting(rendered, slug, when, kind, source, config.me)
+    ahead = when > today if planned is None else planned
+    rendered, rendered_type = as_meeting(
+        rendered, slug, when, kind, source, config.me, PLANNED if ahead else None
+    )
     if rendered_type.casefold() != kind.casefold():  # the template wrote a type of its own
         same_day = [
             n for n in notes if n.date == when and n.type.casefold() == rendered_type.casefold()
@@ -184,17 +209,19 @@ def scaffold_meeting(
     folder = person_folder(vault, slug)
     path = note_path_for(folder, when, day_taken=any(note.date == when for note in notes))
     outcome = NewResult(
-        path, text, carried, previous.path if previous else None, refreshed=refreshed, date=when
+        path,
+        text,
+        carried,
+        previous.path if previous else None,
+        refreshed=refreshed,
+        date=when,
+        new_person=new_person,
     )
     if dry_run:
         outcome.written = False
         return outcome
     if private:  # its private sidecar must be free before anything is written
-        outcome.private_path = private_note_path(root, config, slug, path)
-        if outcome.private_path.exists():
-            raise UsageError(
-                f"{relative(root, outcome.private_path)} already exists; not overwritten"
-            )
+        outcome.private_path = _free_private_path(root, config, slug, path)
     if profile is None and not (folder / PROFILE_NAME).exists():
         outcome.created_profile = folder / PROFILE_NAME
         create_file(root, outcome.created_profile, profile_text(slug, cadence=config.cadence))
@@ -204,18 +231,86 @@ def scaffold_meeting(
     return outcome
 
 
+def _free_private_path(root: Path, config: Config, slug: str, path: Path) -> Path:
+    """Where the private note of the meeting at ``path`` goes; refused when it exists."""
+    private_path = private_note_path(root, config, slug, path)
+    if private_path.exists():
+        raise UsageError(f"{relative(root, private_path)} already exists; not overwritten")
+    return private_path
+
+
+def open_planned_note(
+    vault: Vault,
+    note: Note,
+    today: dt.date,
+    dry_run: bool = False,
+    private: bool = False,
+    command: str = "ono new",
+) -> NewResult:
+    """``ono new`` for a meeting whose note was scaffolded ahead (SPEC §2 v2): that note, its
+    carried items refreshed, marked held when its date has come (its ``status: planned`` line
+    made ``status: held``, every other byte kept), and with ``private`` its private note added
+    when it has none. With ``dry_run``, its text as it is, nothing written."""
+    root, config = vault.root, vault.config
+    path = root / note.path
+    outcome = NewResult(path, "", [], None, written=not dry_run, date=note.date, opened=True)
+    if dry_run:
+        outcome.text = path.read_text(encoding="utf-8-sig")
+        return outcome
+    outcome.refreshed = refresh_planned_note(vault, note, command)
+    if note.status == PLANNED and note.date <= today:
+        mark_held(root, note.path)
+        outcome.marked_held = True
+    if private and not private_note_path(root, config, note.person, path).exists():
+        outcome.private_path = create_private_note(root, note.person, note.date, path)
+    outcome.text = path.read_text(encoding="utf-8-sig")
+    return outcome
+
+
+def mark_held(root: Path, rel: str) -> None:
+    """Make the ``status: planned`` line of the note at ``rel`` say ``held`` (atomically, every
+    other byte kept); a NoteError when its status is not written so that ono can change it."""
+    from ononotes.core.parse import FileProblem, set_front_matter_value
+
+    path = root / rel
+    data = path.read_bytes()
+    try:
+        changed = set_front_matter_value(data, "status", HELD)
+    except FileProblem as exc:
+        raise NoteError(exc.message, rel, exc.line) from None
+    if changed is None:
+        raise NoteError(
+            "its status is not a plain `status: planned` line ono can change; set status: held",
+            rel,
+        )
+    replace_bytes(root, path, changed, data)
+
+
 def as_meeting(
-    rendered: str, slug: str, when: dt.date, kind: str, source: str, me: str = "me"
+    rendered: str,
+    slug: str,
+    when: dt.date,
+    kind: str,
+    source: str,
+    me: str = "me",
+    status: str | None = None,
 ) -> tuple[str, str]:
     """A rendered template as the meeting note of ``slug`` on ``when``, and the note's type.
 
     A file is a meeting by its front matter ``date`` (SPEC §1), so a template that leaves it out
     gets it: the line goes first in its front matter, or a front matter block of its own goes on
-    top (with ``type`` too when the meeting is not a plain 1:1). A note ono could not read back,
-    or one that names another date or person, is refused (a TemplateError naming the template),
-    so ``ono new`` never writes a file that is not this meeting.
+    top (with ``type`` too when the meeting is not a plain 1:1). ``status`` (``planned`` for a
+    note written ahead, SPEC §2 v2) goes last in the front matter, unless the template sets one.
+    A note ono could not read back, or one that names another date or person, is refused (a
+    TemplateError naming the template), so ``ono new`` never writes a file that is not this
+    meeting.
     """
-    from ononotes.core.parse import FileProblem, note_from_document, read_document
+    from ononotes.core.parse import (
+        FileProblem,
+        add_front_matter_line,
+        note_from_document,
+        read_document,
+    )
     from ononotes.errors import TemplateError
 
     def refuse(problem: str):
@@ -236,8 +331,11 @@ def as_meeting(
         else:
             first, _, rest = text.partition("\n")
             rendered = first + "\n" + "\n".join(added) + "\n" + rest
+    add_status = status is not None and "status" not in meta
     try:
-        document = read_document(rendered) if added else document
+        if add_status:
+            rendered = add_front_matter_line(rendered, f"status: {status}")
+        document = read_document(rendered) if added or add_status else document
         note, _ = note_from_document(document, f"{slug}/{when.isoformat()}.md", slug, me)
     except FileProblem as exc:
         raise refuse(f"is not a meeting ono can read (line {exc.line}: {exc.message})") from None
@@ -247,6 +345,8 @@ def as_meeting(
         raise refuse(f"is dated {note.date}, not {when} (write date: {{{{ date }}}})")
     if note.person != slug:
         raise refuse(f"is about {note.person!r}, not {slug!r} (write person: {{{{ person }}}})")
+    if add_status and note.status != status:
+        raise refuse(f"has no status {status} where ono put it in its front matter")
     return rendered, note.type
 
 
@@ -405,10 +505,14 @@ def _note_in(vault: Vault, path: str) -> tuple[Vault, Note]:
     return vault, note
 
 
-def upcoming_note(root: Path, vault: Vault, slug: str, today: dt.date, scaffold: bool):
+def upcoming_note(
+    root: Path, vault: Vault, slug: str, today: dt.date, scaffold: bool, command: str = "ono"
+):
     """The next meeting's note, its carried items refreshed while it is planned (SPEC §4); with
-    ``scaffold``, one is written for the next due date when there is none (as ``ono new`` does).
-    Returns an ``Upcoming``, or None when there is no note and ``scaffold`` is false."""
+    ``scaffold``, one is written for the next due date when there is none (as ``ono new`` does,
+    with ``status: planned``). Returns an ``Upcoming``, or None when there is no note and
+    ``scaffold`` is false. A refresh that would carry past a note that cannot be read is refused
+    when writing (``scaffold``), else left out: the brief shows the note's problem."""
     note = next_meeting_note(vault, slug, today)
     if note is None:
         if not scaffold:
@@ -423,12 +527,12 @@ def upcoming_note(root: Path, vault: Vault, slug: str, today: dt.date, scaffold:
         taken = {n.date for n in vault.notes_for(slug)}
         while when in taken:  # a held or cancelled meeting that day: the next free day
             when += dt.timedelta(days=1)
-        created = scaffold_meeting(root, slug, today, when)
+        created = scaffold_meeting(root, slug, today, when, planned=True, command=command)
         vault, note = _reload_note(root, vault.config, slug, relative(root, created.path))
         return Upcoming(vault, note, scaffolded=created)
     refreshed: list[str] = []
-    if note.effective_status(today) == "planned":
-        refreshed = refresh_planned_note(vault, note)
+    if note.effective_status(today) == PLANNED and (scaffold or not refresh_blocked(vault, note)):
+        refreshed = refresh_planned_note(vault, note, command)
         if refreshed:
             vault, note = _read_note_again(vault, note.path)
     return Upcoming(vault, note, refreshed)

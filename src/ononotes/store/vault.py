@@ -1058,14 +1058,25 @@ def create_file(root: Path, path: Path, text: str) -> None:
             os.unlink(temp)
 
 
-def replace_file(root: Path, path: Path, text: str, expected: bytes) -> None:
-    """Atomically replace ``path`` with ``text`` if it still holds ``expected``; refuse if
-    someone changed it since it was read. The file keeps its style: a byte-order mark and CRLF
-    line endings stay when ``expected`` had them."""
+def replace_bytes(root: Path, path: Path, data: bytes, expected: bytes) -> None:
+    """Atomically replace ``path`` with ``data`` if it still holds ``expected`` (an edit of a
+    few bytes, the rest kept exactly); refuse if someone changed it since it was read."""
+    _refuse_if_changed(root, path, expected)
+    _replace_with(path, data)
+
+
+def _refuse_if_changed(root: Path, path: Path, expected: bytes) -> None:
     if path.read_bytes() != expected:
         raise UsageError(
             f"{relative(root, path)} changed while ono was working; not overwritten, run again"
         )
+
+
+def replace_file(root: Path, path: Path, text: str, expected: bytes) -> None:
+    """Atomically replace ``path`` with ``text`` if it still holds ``expected``; refuse if
+    someone changed it since it was read. The file keeps its style: a byte-order mark and CRLF
+    line endings stay when ``expected`` had them."""
+    _refuse_if_changed(root, path, expected)
     _replace_with(path, _in_style_of(text, expected))
 
 
@@ -1127,13 +1138,27 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
     return path
 
 
-def require_person(vault: Vault, slug: str) -> str:
+def require_person(vault: Vault, slug: str, add_hint: bool = False) -> str:
     """A valid slug of someone in the vault, else a UsageError suggesting the closest one
-    (among everyone, when ``vault`` was read for one person)."""
+    (among everyone, when ``vault`` was read for one person); with ``add_hint``, also how to
+    add a new person (``ono agenda``, which writes notes as ``ono new`` does)."""
     check_slug(slug)
     if slug not in vault.people():
-        raise UsageError(unknown_person_message(people_in(vault.root, vault.config), slug))
+        message = unknown_person_message(people_in(vault.root, vault.config), slug)
+        raise UsageError(f"{message} {add_person_hint(slug)}" if add_hint else message)
     return slug
+
+
+def refuse_likely_typo(root: Path, config: Config, slug: str) -> None:
+    """For a command that adds a person it does not know (``ono new``): a UsageError when
+    ``slug`` is close to someone's, the likely typo of it (``core.checks`` finds them)."""
+    message = unknown_person_message(people_in(root, config), slug)
+    if message != unknown_person_message((), slug):  # it suggests someone
+        raise UsageError(f"{message} {add_person_hint(slug)}")
+
+
+def add_person_hint(slug: str) -> str:
+    return f"(`ono person add {slug}` to add a new person)"
 
 
 def people_in(root: Path, config: Config) -> list[str]:
