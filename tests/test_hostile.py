@@ -130,3 +130,41 @@ def test_bounded_filters_still_work(tmp_path, run):
     result = run(root, "new", "alice", "--template", "1on1", "--dry-run", today=TODAY)
     assert result.exit_code == 0, result.output
     assert "abc...|  x  |c b|  x|  y|one/two" in result.output
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ('question_memory = "x"\n', "ono.toml:2: question_memory must be a number, not 'x'"),
+        ("question_memory = -1\n", "ono.toml:2: question_memory must be 0 to 1000, not -1"),
+        ('sections = "x"\n', "ono.toml:2: sections must be a table ([sections] with its keys)"),
+        (
+            "[sections]\ngrowth = 5\n",
+            "ono.toml:3: sections.growth must be a heading or a list of headings, not 5",
+        ),
+        ('sections.growth = ["x", 1]\n', "ono.toml:2: sections.growth must be a heading"),
+        ('autocommit = "yes"\n', "ono.toml:2: autocommit must be true or false, not 'yes'"),
+        ("templates = 3\n", "ono.toml:2: templates must be the name of a folder, not 3"),
+        ("private = []\n", "ono.toml:2: private must be the name of a folder, not []"),
+        ('cadence = "sometimes"\n', "ono.toml:2: "),
+        ("me = 5\n", "ono.toml:2: me must be a slug, not 5"),
+        ('manager = "A B"\n', "ono.toml:2: manager must be a slug, not 'A B'"),
+        ("me = [\n", "ono.toml: invalid TOML: Invalid value (at end of document)"),
+    ],
+)
+def test_a_bad_setting_is_one_line_and_exit_2_on_every_command(tmp_path, run, settings, message):
+    root = build_tree(tmp_path / "v", {"ono.toml": "# my settings\n" + settings})
+    for command in (["list"], ["todo"], ["report"], ["check"], ["new", "alice", "--dry-run"]):
+        result = run(root, *command, today=TODAY)
+        assert result.exit_code == 2, (command, result.output)
+        assert result.output.startswith(f"Error: {message}"), (command, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_the_local_settings_are_checked_and_named_too(tmp_path, run):
+    root = build_tree(
+        tmp_path / "v", {"ono.toml": 'me = "dana"\n', "ono.local.toml": "question_memory = true\n"}
+    )
+    result = run(root, "list", today=TODAY)
+    assert result.exit_code == 2
+    assert "ono.local.toml:1: question_memory must be a number, not True" in result.output

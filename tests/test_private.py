@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ononotes.errors import NoteError, UsageError
+from ononotes.errors import ConfigError, UsageError
 from ononotes.store.private import create_private_note, read_private_notes, share_refusal
 from ononotes.store.vault import load_config, load_vault
 
@@ -124,11 +124,11 @@ def test_the_local_config_overrides_and_is_checked(tmp_path):
     build_tree(root, {"ono.local.toml": 'me = "erin"\n'})
     assert (load_config(root).me, load_config(root).cadence) == ("erin", "monthly")
     build_tree(root, {"ono.local.toml": "me = [\n"})
-    with pytest.raises(NoteError) as caught:
+    with pytest.raises(ConfigError) as caught:
         load_config(root)
     assert caught.value.path == "ono.local.toml"
     build_tree(root, {"ono.local.toml": 'person = "../etc"\n'})
-    with pytest.raises(NoteError, match="person must be a slug"):
+    with pytest.raises(ConfigError, match="person must be a slug"):
         load_config(root)
 
 

@@ -357,8 +357,8 @@ def test_deeply_nested_front_matter_is_a_problem_not_a_crash():
     ("config", "message"),
     [
         ("me = [\n", "Error: ono.toml: invalid TOML: "),
-        ('me = "../x"\n', "Error: ono.toml: me must be a slug, not '../x'"),
-        ('person = "/etc"\n', "Error: ono.toml: person must be a slug, not '/etc'"),
+        ('me = "../x"\n', "Error: ono.toml:1: me must be a slug, not '../x'"),
+        ('person = "/etc"\n', "Error: ono.toml:1: person must be a slug, not '/etc'"),
     ],
 )
 def test_a_broken_config_is_one_line_and_nothing_runs(vault, run, config, message):
@@ -366,7 +366,7 @@ def test_a_broken_config_is_one_line_and_nothing_runs(vault, run, config, messag
     before = snapshot(vault)
     for args in (["list"], ["check"], ["new", "alice", "--no-edit"]):
         result = run(vault, *args)
-        assert result.exit_code == 1 and "Traceback" not in result.output, args
+        assert result.exit_code == 2 and "Traceback" not in result.output, args  # #16: usage
         assert result.stderr.splitlines() == [result.stderr.strip()]
         assert result.stderr.startswith(message), result.stderr
     assert snapshot(vault) == before

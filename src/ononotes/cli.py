@@ -280,7 +280,7 @@ def check(settings: Settings) -> None:
     """Validate every note: one `path:line: message` per problem, exit 1 if any."""
     from ononotes.app.check import check_vault
 
-    vault, problems = check_vault(settings.root())
+    vault, problems = check_vault(settings.root(), _today())
     for problem in problems:
         click.echo(str(problem))
     if problems:

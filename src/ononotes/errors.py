@@ -36,6 +36,12 @@ class UsageError(OnoError):
     exit_code = 2
 
 
+class ConfigError(OnoError):
+    """``ono.toml`` or ``ono.local.toml`` that cannot be read, or a setting out of its range."""
+
+    exit_code = 2
+
+
 class GitError(OnoError):
     """A git operation that failed; the repository has been left clean."""
 

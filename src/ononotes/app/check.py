@@ -48,7 +48,8 @@ def cross_note_findings(root: Path, vault: Vault, today: dt.date) -> list[Findin
     found: list[Finding] = []
     for notes in group_by_person(vault.notes).values():
         found += ticked_in_older_note(notes)
-    found += unknown_owners(vault.notes, vault.people(), config.me)
+    known = [*vault.people(), *([config.manager] if config.manager else [])]
+    found += unknown_owners(vault.notes, known, config.me)
     found += unconfirmed_meetings(vault.notes, today, written)
     return found
 

@@ -11,22 +11,23 @@ import gc
 import os
 import re
 import stat
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from ononotes.core.checks import check_slug, unknown_person_message
-from ononotes.core.fields import is_slug
 from ononotes.core.layout import ancestor, folder_person, is_template_folder, levels_up
 from ononotes.core.model import Config, Note, Problem, Profile
 from ononotes.errors import NoteError, UsageError
 
+# the settings are read and checked in store/config.py; these names stay importable from here
+from ononotes.store.config import CONFIG_NAME as CONFIG_NAME
+from ononotes.store.config import LOCAL_CONFIG_NAME as LOCAL_CONFIG_NAME
+from ononotes.store.config import load_config as load_config
+
 if TYPE_CHECKING:
     from ononotes.store.cache import ParseCache
 
-CONFIG_NAME = "ono.toml"
-LOCAL_CONFIG_NAME = "ono.local.toml"  # untracked, this copy only; overrides ono.toml
 PROFILE_NAME = "profile.md"
 CACHE_DIR = ".ono"
 GITIGNORE = "# ononotes: cache and generated output\n.ono/\n"
@@ -121,68 +122,6 @@ def front_matter_head(data: bytes) -> bytes | None:
         return None
     closing = re.search(rb"^---[ \t]*\r?$", data[3:], re.M)
     return data[3 : closing.start() + 3] if closing else data[3:]
-
-
-def _string_list(value, default: tuple[str, ...]) -> tuple[str, ...]:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        value = [value]
-    return tuple(str(v).casefold() for v in value)
-
-
-def load_config(root: Path) -> Config:
-    """Read ``ono.toml``, then ``ono.local.toml`` over it (this copy's own, untracked settings,
-    such as ``me`` in a shared person's repository); a file that is not valid TOML is a NoteError
-    with its line."""
-    data = {**_read_toml(root, CONFIG_NAME), **_read_toml(root, LOCAL_CONFIG_NAME)}
-    if not data:
-        return Config()
-    sections = data.get("sections") or {}
-    me = str(data.get("me") or "me").strip().lower()
-    if not is_slug(me):
-        raise NoteError(f"me must be a slug, not {data.get('me')!r}", CONFIG_NAME)
-    defaults = Config()
-    return Config(
-        me=me,
-        cadence=str(data.get("cadence") or defaults.cadence),
-        autocommit=bool(data.get("autocommit", False)),
-        templates_dir=str(data.get("templates") or defaults.templates_dir),
-        their_agenda=_string_list(sections.get("their_agenda"), defaults.their_agenda),
-        my_agenda=_string_list(sections.get("my_agenda"), defaults.my_agenda),
-        growth=_string_list(sections.get("growth"), defaults.growth),
-        private_dir=str(data.get("private") or defaults.private_dir),
-        question_memory=int(data.get("question_memory") or defaults.question_memory),
-        person=_config_person(data.get("person")),
-    )
-
-
-def _read_toml(root: Path, name: str) -> dict:
-    path = root / name
-    if not path.is_file():
-        return {}
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # Python 3.10
-        import tomli as tomllib
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
-        raise NoteError(f"invalid TOML: {message}", name, line) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NoteError(f"cannot read: {exc}", name) from None
-
-
-def _config_person(value) -> str | None:
-    """``person``: whose notes a shared person's repository holds at its top level."""
-    if value is None or value == "":
-        return None
-    person = str(value).strip().lower()
-    if not is_slug(person):
-        raise NoteError(f"person must be a slug, not {value!r}", CONFIG_NAME)
-    return person
 
 
 def relative(root: Path, path: Path) -> str:
