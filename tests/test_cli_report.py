@@ -62,6 +62,8 @@ def test_cadence_json_follows_the_spec(team, run):
         "agenda_ownership": None,  # SPEC §9: the fixture's notes have no agenda sections
         "development_coverage": 0.0,  # nor growth sections: 0 of 13 held
         "cancellation_rate": 4 / 17,  # 4 cancelled / (13 held + 4)
+        "feedback_coverage": 0.0,
+        "upward_feedback": 0.0,
     }
 
 
@@ -312,6 +314,8 @@ def test_an_empty_vault(tmp_path, run):
         "agenda_ownership": None,
         "development_coverage": None,
         "cancellation_rate": None,
+        "feedback_coverage": None,
+        "upward_feedback": None,
     }
     assert data["actions"]["items"] == [] and data["actions"]["team"]["follow_through"] is None
 

@@ -231,7 +231,7 @@ def test_report_json_has_the_insights_for_people_and_team(vault, run):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     kim_row = next(p for p in data["people"] if p["person"] == "kim")
-    assert list(kim_row)[-8:] == INSIGHT_KEYS
+    assert list(kim_row)[-11:-3] == INSIGHT_KEYS  # then the feedback keys (#18)
     assert {key: kim_row[key] for key in INSIGHT_KEYS} == {
         "their_points": 5,
         "my_points": 10,
@@ -271,7 +271,7 @@ def test_report_window_and_configured_names_through_the_cli(vault, run):
 def test_csv_table_and_markdown_show_the_insights(vault, run):
     text = run(vault, "report", "cadence", "--format", "csv", today="2026-06-30").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0])[-8:] == INSIGHT_KEYS
+    assert list(rows[0])[-11:-3] == INSIGHT_KEYS
     kim_row = next(r for r in rows if r["person"] == "kim")
     assert (kim_row["their_points"], kim_row["last_development"]) == ("5", "2026-06-08")
     table = run(vault, "report", "cadence", today="2026-06-30").stdout
@@ -294,6 +294,7 @@ def test_csv_table_and_markdown_show_the_insights(vault, run):
         "33%",
         "43%",
         "2026-06-08",
+        "14%",  # feedback (#18): one of the 7 held notes has a feedback section written
         "22%",
         "2.5",
         "-2.0",
@@ -302,7 +303,9 @@ def test_csv_table_and_markdown_show_the_insights(vault, run):
     assert "flag: max: no growth or career talk yet" in table
     md = run(vault, "report", "cadence", "--format", "md", today="2026-06-30").stdout
     assert "## Insights" in md
-    assert "| Kim Park (kim) | 33% (5 of 15) | 43% | 2026-06-08 | 22% | 2.5 | -2.0 |" in md
+    assert (
+        "| Kim Park (kim) | 33% (5 of 15) | 43% | 2026-06-08 | 14% | 14% | 22% | 2.5 | -2.0 |" in md
+    )
     assert "- Kim Park: mood down 2.0 (last 4 against the 4 before)" in md
 
 
@@ -340,3 +343,44 @@ def test_prep_shows_the_insights_and_the_goals(vault, run):
     assert lines[goals + 2].endswith("(kim/2026-06-22.md:8)")
     md = run(vault, "prep", "kim", "--format", "md", today="2026-06-30").stdout
     assert "## Insights" in md and "- agenda ownership: 33% theirs" in md
+
+
+def test_feedback_coverage_and_upward_feedback():
+    """#18: sections about feedback count as growth sections do; "Feedback for me" is also the
+    report's feedback to the manager (upward)."""
+
+    def meeting(day: str, body: str) -> str:
+        return f"---\ndate: {day}\n---\n# 1:1\n## Notes\nfine\n{body}"
+
+    notes, _ = parse_files(
+        {
+            "pat/2026-06-01.md": meeting("2026-06-01", "## Feedback\n- great demo\n"),
+            "pat/2026-06-08.md": meeting("2026-06-08", "## Feedback\n<!-- none -->\n"),
+            "pat/2026-06-15.md": meeting(
+                "2026-06-15", "## Feedback for me\n- more context on priorities\n"
+            ),
+            "pat/2026-06-22.md": meeting("2026-06-22", ""),
+        }
+    )
+    window = Window(dt.date(2026, 6, 30))
+    insights = person_insights(notes, CONFIG, window)
+    assert insights.feedback_coverage == 2 / 4
+    assert insights.last_feedback == dt.date(2026, 6, 15)
+    assert insights.days_since_feedback == 15
+    assert insights.upward_feedback == 1 / 4
+    assert insights.last_upward_feedback == dt.date(2026, 6, 15)
+    custom = Config(me="dana", feedback=("kudos",), upward_feedback=("kudos for dana",))
+    assert person_insights(notes, custom, window).feedback_coverage == 0.0
+
+
+def test_a_from_line_in_a_feedback_section_is_upward_feedback():
+    notes, _ = parse_files(
+        {
+            "pat/2026-06-01.md": "---\ndate: 2026-06-01\n---\n## Feedback\n"
+            "- To Pat: the demo was sharp\n- From Pat: wants more direct feedback\n",
+            "pat/2026-06-08.md": "---\ndate: 2026-06-08\n---\n## Feedback\n"
+            "- Feedback from the on-call review was good\n",
+        }
+    )
+    insights = person_insights(notes, CONFIG, Window(dt.date(2026, 6, 30)))
+    assert (insights.feedback_coverage, insights.upward_feedback) == (1.0, 0.5)

@@ -32,6 +32,7 @@ CADENCE_PERSON_KEYS = [
     # SPEC §9: the insights join each person's row
     "their_points", "my_points", "agenda_ownership", "development_coverage", "last_development",
     "cancellation_rate", "mood_recent", "mood_change",
+    "feedback_coverage", "last_feedback", "upward_feedback",  # #18
 ]  # fmt: skip
 COUNTERS = [
     "created", "done", "open", "dropped", "cancelled", "follow_through", "median_days_to_close",
@@ -65,6 +66,7 @@ def test_cadence_json_has_exactly_the_spec_keys_in_order():
     assert list(data["team"]) == [
         "people", "overdue", "held", "cancelled", "on_cadence_ratio", "unconfirmed",
         "agenda_ownership", "development_coverage", "cancellation_rate",
+        "feedback_coverage", "upward_feedback",
     ]  # fmt: skip
 
 
@@ -99,6 +101,9 @@ def test_cadence_json_values():
         "cancellation_rate": 2 / 7,  # 2 cancelled / (5 held + 2)
         "mood_recent": 3.0,  # moods 4, 3, (none on 01-21), 3, 2: (4 + 3 + 3 + 2) / 4
         "mood_change": None,  # no mood before those four
+        "feedback_coverage": 0.0,  # no feedback sections either
+        "last_feedback": None,
+        "upward_feedback": 0.0,
     }
     ben = data["people"][1]
     assert ben["last_held"] is None and ben["on_cadence_ratio"] is None and ben["next_due"] is None
@@ -115,6 +120,8 @@ def test_cadence_json_values():
         "agenda_ownership": None,  # no agenda points anywhere
         "development_coverage": 0.0,  # 0 of 13 held notes
         "cancellation_rate": 4 / 17,  # 4 / (13 + 4)
+        "feedback_coverage": 0.0,
+        "upward_feedback": 0.0,
     }
 
 

@@ -26,6 +26,8 @@ DEVELOPMENT_STALE_DAYS = 42  # no growth talk for over six weeks (or never): fla
 MOOD_DROP = -1.0  # mood_change at or below this: flagged
 JINJA_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 EMPTY_CHECKBOX_RE = re.compile(r"\[.\]")
+# "- From Devika: wants more direct feedback" in a feedback section: their feedback to you
+UPWARD_LINE_RE = re.compile(r"from\b[^:\n]{0,40}:", re.IGNORECASE)
 
 
 # -- the templates' placeholder lines ----------------------------------------------------------
@@ -198,6 +200,8 @@ class MeetingInsight(CachedRecord):
     my_points: int
     development: bool  # a growth section has content
     mood: int | None
+    feedback: bool = False  # a feedback section (either way) has content
+    upward: bool = False  # a section of their feedback to you has content
 
     @property
     def ownership(self) -> float | None:
@@ -208,7 +212,17 @@ def meeting_insight(
     note: Note, config: Config, placeholders: frozenset[str] = frozenset()
 ) -> MeetingInsight:
     sections = note_sections(note)
-    growth = growth_sections(sections, config.growth)
+
+    def written(found: Iterable[Section]) -> bool:
+        return any(content_lines(note, section, placeholders) for section in found)
+
+    feedback = growth_sections(sections, config.feedback)
+    upward = written(agenda_sections(sections, config.upward_feedback)) or any(
+        UPWARD_LINE_RE.match(strip_list_marker(line))
+        for section in feedback
+        for _, line in content_lines(note, section, placeholders)
+    )
+
     return MeetingInsight(
         path=note.path,
         date=note.date,
@@ -216,8 +230,10 @@ def meeting_insight(
             note, agenda_sections(sections, config.their_agenda), placeholders
         ),
         my_points=count_points(note, agenda_sections(sections, config.my_agenda), placeholders),
-        development=any(content_lines(note, s, placeholders) for s in growth),
+        development=written(growth_sections(sections, config.growth)),
         mood=note.mood,
+        feedback=written(feedback),
+        upward=upward,
     )
 
 
@@ -244,6 +260,13 @@ class PersonInsights(CachedRecord):
     low_streak: int = 0  # latest held meetings with points in a row whose share was < LOW
     days_since_development: int | None = None  # as-of minus last_development
     active: bool = True
+    feedback_coverage: float | None = None  # share of held meetings with feedback written
+    last_feedback: dt.date | None = None
+    upward_feedback: float | None = None  # share of held meetings with their feedback to you
+    last_upward_feedback: dt.date | None = None
+    with_feedback: int = 0
+    with_upward: int = 0
+    days_since_feedback: int | None = None  # as-of minus last_feedback
 
     @property
     def low_ownership(self) -> bool:
@@ -315,6 +338,9 @@ def person_insights(
     mine = sum(m.my_points for m in meetings)
     developed = [m for m in meetings if m.development]
     last_development = developed[-1].date if developed else None
+    fed_back = [m for m in meetings if m.feedback]
+    last_feedback = fed_back[-1].date if fed_back else None
+    upward = [m for m in meetings if m.upward]
     moods = [m.mood for m in meetings if m.mood is not None]
     recent = moods[-MOOD_WINDOW:]
     before = moods[-2 * MOOD_WINDOW : -MOOD_WINDOW] if len(moods) > MOOD_WINDOW else []
@@ -347,6 +373,13 @@ def person_insights(
         low_streak=streak,
         days_since_development=(as_of - last_development).days if last_development else None,
         active=active,
+        feedback_coverage=ratio(len(fed_back), len(meetings)),
+        last_feedback=last_feedback,
+        upward_feedback=ratio(len(upward), len(meetings)),
+        last_upward_feedback=upward[-1].date if upward else None,
+        with_feedback=len(fed_back),
+        with_upward=len(upward),
+        days_since_feedback=(as_of - last_feedback).days if last_feedback else None,
     )
 
 
@@ -362,6 +395,8 @@ class TeamInsights:
     held: int = 0
     cancelled: int = 0
     developed: int = 0
+    feedback_coverage: float | None = None
+    upward_feedback: float | None = None
 
 
 def team_insights(rows: Iterable[PersonInsights]) -> TeamInsights:
@@ -380,6 +415,8 @@ def team_insights(rows: Iterable[PersonInsights]) -> TeamInsights:
         held=held,
         cancelled=cancelled,
         developed=developed,
+        feedback_coverage=ratio(sum(r.with_feedback for r in rows), held),
+        upward_feedback=ratio(sum(r.with_upward for r in rows), held),
     )
 
 

@@ -195,6 +195,10 @@ class Config:
     their_agenda: tuple[str, ...] = ("their agenda",)
     my_agenda: tuple[str, ...] = ("my agenda",)
     growth: tuple[str, ...] = ("growth", "career", "development")
+    # headings holding feedback (either way), and those holding the report's feedback to you
+    feedback: tuple[str, ...] = ("feedback",)
+    upward_feedback: tuple[str, ...] = ("feedback for me", "feedback for you", "upward feedback")
+    manager: str | None = None  # a shared person's repository: the manager's slug (an owner)
     private_dir: str = "private"
     question_memory: int = 6
     person: str | None = None  # a shared person's repository: whose notes sit at its top level

@@ -49,8 +49,17 @@ INSIGHT_KEYS = (
     "cancellation_rate",
     "mood_recent",
     "mood_change",
+    "feedback_coverage",  # v2 (#18): as development, for sections about feedback
+    "last_feedback",
+    "upward_feedback",  # the share of held 1:1s with their feedback to you written
 )
-TEAM_INSIGHT_KEYS = ("agenda_ownership", "development_coverage", "cancellation_rate")
+TEAM_INSIGHT_KEYS = (
+    "agenda_ownership",
+    "development_coverage",
+    "cancellation_rate",
+    "feedback_coverage",
+    "upward_feedback",
+)
 CADENCE_PERSON_COLUMNS = CADENCE_PERSON_KEYS + INSIGHT_KEYS
 COUNTER_KEYS = (
     "created",

@@ -92,7 +92,9 @@ def _insights(report: CadenceReport) -> list[str]:
         "## Insights",
         "",
         f"Held 1:1s {window_words(report.window)}. Agenda ownership = their points ÷ all agenda "
-        "points; growth = share of held 1:1s whose growth section has something written; mood = "
+        "points; growth, feedback = share of held 1:1s whose growth or feedback section has "
+        'something written (their feedback to you: a "Feedback for me" section, or a line '
+        '"From …:" in a feedback section); mood = '
         "mean of the last 4 held 1:1s with a mood, and the change against the 4 before.",
         "",
     ]
@@ -102,6 +104,8 @@ def _insights(report: CadenceReport) -> list[str]:
             f"{percent(i.agenda_ownership)} ({i.their_points} of {i.their_points + i.my_points})",
             percent(i.development_coverage),
             day(i.last_development),
+            percent(i.feedback_coverage),
+            percent(i.upward_feedback),
             percent(i.cancellation_rate),
             one_decimal(i.mood_recent),
             signed(i.mood_change),
@@ -117,6 +121,8 @@ def _insights(report: CadenceReport) -> list[str]:
                 f"{team.their_points + team.my_points})",
                 percent(team.development_coverage),
                 "",
+                percent(team.feedback_coverage),
+                percent(team.upward_feedback),
                 percent(team.cancellation_rate),
                 "",
                 "",
@@ -127,11 +133,13 @@ def _insights(report: CadenceReport) -> list[str]:
         "Agenda ownership",
         "Growth talked about",
         "Last growth talk",
+        "Feedback",
+        "Their feedback to you",
         "Cancelled",
         "Mood (last 4)",
         "Change",
     )
-    lines += table(header, body, (False, True, True, False, True, True, True))
+    lines += table(header, body, (False, True, True, False, True, True, True, True, True))
     flags = [(row, flag) for row, i in rows for flag in i.flags]
     if flags:
         lines += ["", "**Flags:**", ""]

@@ -147,6 +147,7 @@ def _insights(report: CadenceReport, color: bool) -> list[str]:
                 percent(i.agenda_ownership),
                 percent(i.development_coverage),
                 day(i.last_development),
+                percent(i.feedback_coverage),
                 percent(i.cancellation_rate),
                 one_decimal(i.mood_recent),
                 signed(i.mood_change),
@@ -157,8 +158,8 @@ def _insights(report: CadenceReport, color: bool) -> list[str]:
         return []
     lines = ["", paint("Insights", BOLD, color)]
     lines += wrap(
-        "agenda = their points / all points; growth = held 1:1s with a growth section written; "
-        "mood = mean of the last 4, and the change against the 4 before"
+        "agenda = their points / all points; growth, feedback = held 1:1s with a growth or "
+        "feedback section written; mood = mean of the last 4, and the change against the 4 before"
     )
     lines.append("")
     header = (
@@ -168,11 +169,12 @@ def _insights(report: CadenceReport, color: bool) -> list[str]:
         "AGENDA",
         "GROWTH",
         "LAST GROWTH",
+        "FEEDBK",
         "CXL",
         "MOOD",
         "CHANGE",
     )
-    right = (False, True, True, True, True, False, True, True, True)
+    right = (False, True, True, True, True, False, True, True, True, True)
     lines += grid(header, rows, right, styles, color)
     team = report.team.insights
     if team is not None:
@@ -180,8 +182,9 @@ def _insights(report: CadenceReport, color: bool) -> list[str]:
         lines += wrap(
             f"team: {percent(team.agenda_ownership)} of agenda points theirs "
             f"({team.their_points} of {team.their_points + team.my_points}), growth talked about "
-            f"in {percent(team.development_coverage)} of held 1:1s, "
-            f"{percent(team.cancellation_rate)} cancelled",
+            f"in {percent(team.development_coverage)} of held 1:1s, feedback in "
+            f"{percent(team.feedback_coverage)} (theirs to you in "
+            f"{percent(team.upward_feedback)}), {percent(team.cancellation_rate)} cancelled",
             "  ",
         )
     for row in report.people:
