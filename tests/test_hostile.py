@@ -168,3 +168,37 @@ def test_the_local_settings_are_checked_and_named_too(tmp_path, run):
     result = run(root, "list", today=TODAY)
     assert result.exit_code == 2
     assert "ono.local.toml:1: question_memory must be a number, not True" in result.output
+
+
+def test_files_that_break_readers_are_one_line_each_and_the_rest_is_read(tmp_path, run):
+    """#16 item 6: what the other side of a shared repository can push. Each file is one
+    `path:line: message`; the cache is never the cause of an error; the good note counts."""
+    import os
+
+    root = build_tree(
+        tmp_path / "v",
+        {
+            "ono.toml": 'me = "dana"\n',
+            "alice/2026-11-09.md": "---\ndate: 2026-11-09\n---\n- [ ] @alice the good item\n",
+            "alice/2026-11-10.md": "---\ndate: 2026-11-10\n---\n" + "- " * 1000 + "x\n"
+            "- [ ] @alice the good item\n",
+            "bob/2026-11-11.md": "---\ndate: 2026-11-11\nx: " + "[" * 800 + "]" * 800 + "\n---\n",
+        },
+    )
+    (root / "bob").mkdir(exist_ok=True)
+    with open(os.path.join(os.fsencode(root / "bob"), b"2026-11-12-\xff.md"), "wb") as bad:
+        bad.write(b"---\ndate: 2026-11-12\n---\n- [ ] hidden\n")
+    expected = [
+        "bob/2026-11-11.md:2: front matter is nested too deeply",
+        "bob/2026-11-12-\ufffd.md: the file name is not valid UTF-8 or holds control characters: "
+        "rename it",
+    ]
+    for _ in range(2):  # cold, then warm from the cache
+        check = run(root, "check", today=TODAY)
+        assert check.exit_code == 1 and check.stdout.splitlines() == expected
+        for command in (["list"], ["todo"], ["report"], ["prep", "alice"], ["person", "list"]):
+            result = run(root, *command, today=TODAY)
+            assert result.exit_code == 0, (command, result.output)
+            assert "Traceback" not in result.output
+        todo = run(root, "todo", "--format", "json", today=TODAY)
+        assert "the good item" in todo.stdout and "hidden" not in todo.stdout

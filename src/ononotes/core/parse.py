@@ -21,6 +21,7 @@ from ononotes.core.model import Note, Problem, Profile
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_YAML_NODES = 10_000
+MAX_YAML_DEPTH = 50  # front matter nests a few levels; far deeper only to break a reader
 # libyaml composes nested nodes by C recursion: a few KB of "[[[[..." overflow the C stack and
 # kill the process. Each level of nesting takes at least one character, so front matter this
 # short cannot nest deep enough; longer front matter goes to the pure-Python loader, whose
@@ -136,6 +137,25 @@ def _expanded_size(node: Any, memo: dict[int, int]) -> int:
     return size
 
 
+def _depth(node: Any) -> int:
+    """How deeply a YAML node nests, without recursion (counted once per node)."""
+    deepest = 0
+    seen: set[int] = set()
+    waiting = [(node, 1)]
+    while waiting:
+        current, depth = waiting.pop()
+        if id(current) in seen or depth > MAX_YAML_DEPTH:
+            deepest = max(deepest, depth)
+            continue
+        seen.add(id(current))
+        deepest = max(deepest, depth)
+        if isinstance(current.value, list):
+            for child in current.value:
+                pairs = child if isinstance(child, tuple) else (child,)
+                waiting.extend((part, depth + 1) for part in pairs)
+    return deepest
+
+
 def load_yaml(text: str) -> Any:
     """Safe YAML that refuses documents which would expand to very many nodes."""
     yaml = _yaml()
@@ -152,6 +172,8 @@ def load_yaml(text: str) -> Any:
                 f"front matter expands to more than {MAX_YAML_NODES} values (YAML aliases); refused",
                 2,
             )
+        if _depth(node) > MAX_YAML_DEPTH:  # the cache and every reader recurse over values
+            raise FileProblem("front matter is nested too deeply", 2)
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         last = text.count("\n")

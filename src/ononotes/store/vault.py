@@ -273,6 +273,18 @@ def read_file(
     bad content."""
     parse_note, parse_profile = _parsers()
     rel = rel if rel is not None else relative(root, Path(path))
+    if BAD_NAME_MARK in rel and not os.path.lexists(path):  # see _scan_into
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    rel,
+                    None,
+                    "the file name is not valid UTF-8 or holds control characters: rename it",
+                )
+            ],
+        )
     try:
         data = read_bytes(root, path)
     except NoteError as exc:
@@ -446,6 +458,25 @@ def _scan_tops(folders: list[tuple[str, str]], templates: frozenset[str]) -> dic
 _BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 
 
+def _undecodable(name: str) -> bool:
+    """Whether a file name from the disk held bytes that are not UTF-8 (Python keeps them as
+    lone surrogates, which no UTF-8 writer accepts)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+BAD_NAME_MARK = "\ufffd"
+
+
+def _safe_name(name: str) -> str:
+    """The name with its undecodable bytes and control characters as U+FFFD."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(char if char.isprintable() else BAD_NAME_MARK for char in text)
+
+
 def _scan_into(
     scan: FolderScan,
     prefix: str,
@@ -477,6 +508,14 @@ def _scan_into(
                         elif not _is_templates(name, prefix + name, templates):
                             pending.append((f"{prefix}{name}/", f"{folder}{os.sep}{name}"))
                     elif name.endswith(".md"):
+                        if not name.isprintable() or _undecodable(name):
+                            # a name that is not UTF-8 (or holds control characters) cannot
+                            # be stored, printed or linked: listed under a safe name, to be
+                            # reported by read_file, never read
+                            rels.append(prefix + _safe_name(name))
+                            failed.add(prefix + _safe_name(name))
+                            numbers.extend((0, 0, 0, 0))
+                            continue
                         rels.append(prefix + name)
                         try:
                             info = entry.stat()
@@ -547,11 +586,16 @@ def _parse_records(
     profiles: dict[str, tuple[str, object]] = {}
     for path, rel, up in files:
         kind, record, problems = read_file(root, path, config, rel, up)
-        payload = (
-            pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
-            if notes_back or kind != "note" or problems
-            else None
-        )
+        try:
+            payload = (
+                pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
+                if notes_back or kind != "note" or problems
+                else None
+            )
+        except (RecursionError, pickle.PicklingError, MemoryError):  # never the cache's fault
+            kind, record = None, None
+            problems = [Problem(rel, None, "too deeply nested to read; simplify its front matter")]
+            payload = pickle.dumps((kind, record, problems), protocol=pickle.HIGHEST_PROTOCOL)
         # the kind ends with "+" when the file has problems: callers find them without decoding
         marked = (kind or "") + ("+" if problems else "")
         person = _record_person(kind, record)
