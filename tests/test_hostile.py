@@ -202,3 +202,68 @@ def test_files_that_break_readers_are_one_line_each_and_the_rest_is_read(tmp_pat
             assert "Traceback" not in result.output
         todo = run(root, "todo", "--format", "json", today=TODAY)
         assert "the good item" in todo.stdout and "hidden" not in todo.stdout
+
+
+def test_parallel_agenda_on_one_note_keeps_every_point(tmp_path):
+    """#16 item 1: eight `ono agenda` at once on the same planned note; each that exits 0 has
+    its point in the note (before, a rename could drop a point written meanwhile)."""
+    import os
+    import subprocess
+    import sys
+
+    root = build_tree(
+        tmp_path / "v",
+        {
+            "ono.toml": 'me = "dana"\n',
+            "alice/profile.md": "---\nname: Alice\ncadence: weekly\n---\n",
+            "alice/2026-11-10.md": "---\ndate: 2026-11-10\n---\n## Notes\nok\n",
+        },
+    )
+    env = {**os.environ, "ONO_TODAY": TODAY, "ONO_VAULT": str(root)}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ononotes", "agenda", "alice", f"point number {n}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
+    finished = [(n, run.wait(timeout=120), run.stderr.read()) for n, run in enumerate(runs)]
+    (note,) = [p for p in (root / "alice").glob("2026-11-1[1-9].md")]
+    text = note.read_text(encoding="utf-8")
+    for n, code, err in finished:
+        assert code == 0, err
+        assert text.count(f"- point number {n}\n") == 1, (n, text)
+
+
+def test_output_goes_through_a_symlink_and_never_into_special_files(tmp_path, run):
+    """#16 item 2: `-o` writes through a symlink (the link stays), refuses a FIFO and a missing
+    folder, and creates no folder."""
+    import os
+
+    root = build_tree(tmp_path / "v", {"ono.toml": ""})
+    real = tmp_path / "elsewhere" / "real.html"
+    real.parent.mkdir()
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    written = run(root, "report", "--format", "html", "-o", str(link), today=TODAY)
+    assert written.exit_code == 0, written.output
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    fifo = tmp_path / "fifo.html"
+    os.mkfifo(fifo)
+    refused = run(root, "report", "--format", "html", "-o", str(fifo), today=TODAY)
+    assert refused.exit_code == 2 and "it is not a regular file" in refused.output
+    missing = tmp_path / "no" / "such" / "d.html"
+    for args in (["report", "-o", str(missing)], ["watch", "-o", str(missing)]):
+        result = run(root, *args, today=TODAY)
+        assert result.exit_code == 2 and "does not exist" in result.output, args
+    assert not (tmp_path / "no").exists()
+    negative = run(root, "watch", "--commit-after", "-1", today=TODAY)
+    assert negative.exit_code == 2 and "--commit-after must be 0 seconds or more" in negative.output
+
+
+def test_an_empty_vault_option_is_refused(tmp_path, run):
+    result = run(None, "--vault", "", "list", today=TODAY)
+    assert result.exit_code == 2 and "--vault (or ONO_VAULT) is empty" in result.output

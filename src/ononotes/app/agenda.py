@@ -10,6 +10,7 @@ from ononotes.adapters.git import autocommit
 from ononotes.core.checks import check_slug
 from ononotes.core.model import Config
 from ononotes.errors import UsageError
+from ononotes.store.locks import person_lock
 from ononotes.store.scaffold import (
     NewResult,
     upcoming_note,
@@ -54,15 +55,16 @@ def add_agenda(
         raise UsageError("the talking point is empty: say what you want to talk about")
     config = load_config(root)
     author = agenda_author(by, config)
-    vault = load_vault(root, config, person=slug)  # their notes alone are decoded
-    require_person(vault, slug, add_hint=True)
-    upcoming = upcoming_note(root, vault, slug, today, scaffold=True, command="ono agenda")
-    titles = config.their_agenda if author == slug else config.my_agenda
-    path = root / upcoming.note.path
-    original = path.read_bytes()
-    edit = add_point(_lines_of(original, upcoming.note.path), titles, point)
-    if edit.lines is not None:
-        replace_file(root, path, "\n".join(edit.lines) + "\n", original)
+    with person_lock(root, slug):  # from the read to the write: no point lost to another
+        vault = load_vault(root, config, person=slug)  # their notes alone are decoded
+        require_person(vault, slug, add_hint=True)
+        upcoming = upcoming_note(root, vault, slug, today, scaffold=True, command="ono agenda")
+        titles = config.their_agenda if author == slug else config.my_agenda
+        path = root / upcoming.note.path
+        original = path.read_bytes()
+        edit = add_point(_lines_of(original, upcoming.note.path), titles, point)
+        if edit.lines is not None:
+            replace_file(root, path, "\n".join(edit.lines) + "\n", original)
     written = (upcoming.scaffolded.paths if upcoming.scaffolded else []) + (
         [path] if edit.lines is not None else []
     )

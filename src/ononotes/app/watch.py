@@ -12,7 +12,7 @@ from ononotes.core.model import PLANNED, Note, Profile
 from ononotes.errors import OnoError, UsageError
 from ononotes.store.planned import refresh_planned_note
 from ononotes.store.results import person_results
-from ononotes.store.vault import CACHE_DIR, CONFIG_NAME, load_config, load_vault
+from ononotes.store.vault import CACHE_DIR, CONFIG_NAME, load_config, load_vault, output_target
 
 DEFAULT_DASHBOARD = f"{CACHE_DIR}/dashboard.html"
 
@@ -105,7 +105,14 @@ def watch_vault(
     require_vault(root)
     dashboard = Path(output).expanduser() if output else root / DEFAULT_DASHBOARD
     summary = Path(markdown).expanduser() if markdown else None
-    dashboard.parent.mkdir(parents=True, exist_ok=True)
+    if output:
+        output_target(dashboard)  # refused before watching: a missing folder, a FIFO...
+    else:
+        dashboard.parent.mkdir(parents=True, exist_ok=True)  # the vault's own .ono/
+    if summary is not None:
+        output_target(summary)
+    if commit_after < 0:
+        raise UsageError(f"--commit-after must be 0 seconds or more, not {commit_after:g}")
 
     def rebuild() -> None:
         for line in rebuild_dashboard(root, dashboard, summary, today(), run_report):

@@ -9,7 +9,8 @@ import re
 
 from ononotes.core.carry import lost_items, refresh_carried
 from ononotes.core.model import Note, Problem
-from ononotes.errors import NoteError
+from ononotes.errors import NoteError, UsageError
+from ononotes.store.locks import person_lock
 from ononotes.store.vault import (
     PROFILE_NAME,
     Vault,
@@ -36,21 +37,35 @@ def refresh_planned_note(vault: Vault, planned: Note, command: str = "ono") -> l
         return []
     refuse_carry_past_unreadable(vault, planned.person, source, planned.date, command)
     path = vault.root / planned.path
-    original = path.read_bytes()
-    text = "\n".join(planned.lines) + "\n"
-    result = refresh_carried(source.lines, source.items, text)
-    if result is None or result.text == text:
-        return []
-    lost = lost_items(result)
-    if lost:  # written anyway, it would be added again on every refresh
-        raise NoteError(
-            f"the open item {lost!r} of {source.path} cannot be carried here: it would land "
-            "inside a code block or HTML comment this note never closes; close it, then run "
-            "again; nothing written",
-            planned.path,
-        )
-    replace_file(vault.root, path, result.text, original)
+    with person_lock(vault.root, planned.person):
+        original = path.read_bytes()
+        if _lines_of(original) != list(planned.lines):  # written since it was read: not ours
+            raise UsageError(
+                f"{planned.path} changed while ono was working; not overwritten, run again"
+            )
+        text = "\n".join(planned.lines) + "\n"
+        result = refresh_carried(source.lines, source.items, text)
+        if result is None or result.text == text:
+            return []
+        lost = lost_items(result)
+        if lost:  # written anyway, it would be added again on every refresh
+            raise NoteError(
+                f"the open item {lost!r} of {source.path} cannot be carried here: it would "
+                "land inside a code block or HTML comment this note never closes; close it, "
+                "then run again; nothing written",
+                planned.path,
+            )
+        replace_file(vault.root, path, result.text, original)
     return result.carried_items or ["(finished items removed)"]
+
+
+def _lines_of(data: bytes) -> list[str] | None:
+    from ononotes.core.parse import FileProblem, decode, split_lines
+
+    try:
+        return split_lines(decode(data).removeprefix("\ufeff"))
+    except FileProblem:
+        return None
 
 
 def note_before(vault: Vault, planned: Note) -> Note | None:

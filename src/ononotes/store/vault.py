@@ -37,6 +37,8 @@ def find_vault(explicit: str | os.PathLike | None, start: Path | None = None) ->
     """``--vault``/``ONO_VAULT`` when given, else the nearest folder up with ``ono.toml``, else
     the current folder when it holds notes (``holds_notes``: a bounded look, never a walk of
     the disk; the filesystem's root never counts); else a UsageError saying how to make one."""
+    if explicit is not None and not str(explicit).strip():
+        raise UsageError("--vault (or ONO_VAULT) is empty: name the vault's folder")
     if explicit:
         root = Path(explicit).expanduser()
         if not root.is_dir():
@@ -1111,14 +1113,33 @@ def _write_temp(path: Path, content: str | bytes) -> str:
 def write_atomically(path: Path, text: str | bytes) -> Path:
     """Write generated output (a report, a dashboard, an export): a temporary file beside it,
     then an atomic rename, so a reader never sees half a file. Not for notes: see create_file."""
+    target = output_target(path)
+    _replace_with(target, text)
+    return path.expanduser()
+
+
+def output_target(path: Path) -> Path:
+    """Where output named ``path`` goes: through a symlink to the file it names (the link
+    stays a link), never into a FIFO, a device or a socket, never into a folder that does not
+    exist (ono creates no folder it was not asked for)."""
     path = path.expanduser()
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"cannot write {path}: folder {folder} does not exist")
-    if path.is_dir():
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write {path}: folder {target.parent} does not exist")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
         raise UsageError(f"cannot write {path}: it is a folder")
-    _replace_with(path, text)
-    return path
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"cannot write {path}: it is not a regular file (a FIFO, a device or a socket); "
+            "ono writes its output only to files"
+        )
+    return target
 
 
 def require_person(vault: Vault, slug: str, add_hint: bool = False) -> str:
