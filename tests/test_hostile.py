@@ -267,3 +267,28 @@ def test_output_goes_through_a_symlink_and_never_into_special_files(tmp_path, ru
 def test_an_empty_vault_option_is_refused(tmp_path, run):
     result = run(None, "--vault", "", "list", today=TODAY)
     assert result.exit_code == 2 and "--vault (or ONO_VAULT) is empty" in result.output
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    """#16 item 10: `ono list | head -1` printed "Error: Broken pipe" and exited 1."""
+    import os
+    import subprocess
+    import sys
+
+    files = {"ono.toml": ""}
+    for n in range(2500):
+        day = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        files[f"p{n % 50}/{day}-{n}.md"] = f"---\ndate: {day}\n---\n- [ ] item {n}\n"
+    root = build_tree(tmp_path / "v", files)
+    env = {**os.environ, "ONO_TODAY": TODAY, "ONO_VAULT": str(root)}
+    for _ in range(3):
+        run = subprocess.Popen(
+            [sys.executable, "-m", "ononotes", "list"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert run.stdout is not None and run.stdout.readline()
+        run.stdout.close()  # as `head -1` does
+        assert run.wait(timeout=120) == 0
+        assert run.stderr is not None and run.stderr.read() == b""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -56,9 +56,22 @@ class OnoGroup(click.Group):
             return super().invoke(ctx)
         except OnoError as exc:
             raise _failure(str(exc), exc.exit_code) from None
+        except BrokenPipeError:
+            _reader_gone()
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise _failure(f"{where}{exc.strerror or exc}", 1) from None
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of our output went away (``ono todo | head -1``): end quietly and
+    successfully, as other command-line tools do, with nothing more written to the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the flush at exit must not fail again
+    except (OSError, ValueError):
+        pass
+    sys.exit(0)
 
 
 def _failure(message: str, code: int) -> click.ClickException:
