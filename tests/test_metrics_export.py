@@ -1,0 +1,181 @@
+"""``ono export --metrics`` (issue 19): numbers, never 1:1 content.
+
+The export of ``examples/team`` is searched for every item's text and key, every heading, every
+written line of every note, every person's name and slug, and every mood: none is there unless
+the vault opts in (names with ``share_names``, mood only as a person's aggregate with
+``share_insights``). The salt is made once, kept in ono.local.toml (and out of git), and never
+written to an export; private notes are never read.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ononotes.core.metrics import SCHEMA, all_fields, pseudonym, record_problem
+from ononotes.store.vault import load_vault
+
+from .conftest import build_tree
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "team"
+TODAY = "2026-11-25"
+PRIVATE_TEXT = "Worried about the divorce; be gentle about the deadline"
+
+
+@pytest.fixture
+def team(tmp_path) -> Path:
+    root = tmp_path / "team"
+    shutil.copytree(EXAMPLE, root)
+    build_tree(
+        root,
+        {
+            "private/alice/2026-11-16.md": (
+                f"---\nperson: alice\ndate: 2026-11-16\nprivate: true\nmood: 1\n---\n"
+                f"# Private\n- {PRIVATE_TEXT}\n- [ ] @me call her partner's doctor\n"
+            )
+        },
+    )
+    return root
+
+
+def export(run, root: Path) -> tuple[str, list[dict]]:
+    result = run(root, "export", "--format", "jsonl", "--metrics", today=TODAY)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout, [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def written_lines(root: Path) -> list[str]:
+    """Every line written in the notes' bodies, and every value of their front matter but the
+    three a meeting record has (date, type and status)."""
+    vault = load_vault(root)
+    found = []
+    for note in vault.notes:
+        for line in note.lines[note.body_start :]:
+            text = line.strip().lstrip("-*+#> ").strip()
+            if len(text) >= 6:
+                found.append(text)
+        found += [
+            value
+            for key, value in note.meta.items()
+            if isinstance(value, str) and key not in ("date", "type", "status")
+        ]
+    return found
+
+
+def test_the_export_holds_no_words_of_the_notes(run, team):
+    text, records = export(run, team)
+    vault = load_vault(team)
+    assert vault.notes and all(note.items for note in vault.notes[:3])
+    items = [item for note in vault.notes for item in note.items]
+    for item in items:
+        assert item.text not in text
+        assert item.key not in text
+    for note in vault.notes:
+        for heading in note.headings:
+            assert heading.title not in text, heading.title
+    lines = written_lines(team)
+    assert len(lines) > 500
+    leaked = [line for line in lines if line in text]
+    assert leaked == []
+    for slug, profile in vault.profiles.items():
+        assert profile.name not in text
+        assert slug not in text and slug.capitalize() not in text
+    assert PRIVATE_TEXT not in text and "doctor" not in text
+    assert "mood" not in text and "name" not in {k for r in records for k in r}
+    # and every record is of the schema, with a kind and the vault
+    kinds = {r["record"] for r in records}
+    assert kinds == {"export", "person", "meeting", "item"}
+    assert all(r["schema"] == SCHEMA and record_problem(r) == "" for r in records)
+    fields = all_fields()
+    assert all(set(r) <= set(fields) for r in records)
+
+
+def test_the_counts_are_the_vaults_and_the_hashes_stable(run, team):
+    text, records = export(run, team)
+    header = records[0]
+    assert header["record"] == "export"
+    assert (header["vault"], header["manager"], header["as_of"], header["people"]) == (
+        "team",
+        "dana",
+        TODAY,
+        5,
+    )
+    assert (header["share_insights"], header["share_names"]) == (False, False)
+    people = [r for r in records if r["record"] == "person"]
+    meetings = [r for r in records if r["record"] == "meeting"]
+    items = [r for r in records if r["record"] == "item"]
+    vault = load_vault(team)
+    assert len(people) == 5 and len(meetings) == len(vault.notes)
+    assert len(items) == 71  # the report's team row: 71 items created
+    assert {r["owner"] for r in items} == {"manager", "report", "unassigned"}
+    assert {r["kind"] for r in meetings} == {"held", "cancelled", "unconfirmed"}
+    # one salt, kept in ono.local.toml: the same export twice is the same bytes
+    salt = (team / "ono.local.toml").read_text().split('"')[1]
+    assert salt not in text
+    alice = pseudonym(salt, "person", "alice")
+    assert alice in {r["person"] for r in people}
+    again, _ = export(run, team)
+    assert again == text
+
+
+def test_names_and_insights_only_when_the_vault_shares_them(run, team):
+    with (team / "ono.toml").open("a") as handle:
+        handle.write("share_insights = true\nshare_names = true\n")
+    text, records = export(run, team)
+    people = {r["person"]: r for r in records if r["record"] == "person"}
+    assert sorted(people) == ["alice", "bob", "carol", "dev", "erin"]
+    alice = people["alice"]
+    assert alice["name"] == "Alice Moreno"
+    assert (alice["their_points"], alice["my_points"]) == (48, 24)  # as `ono report` says
+    assert alice["mood_recent"] == 4.0
+    # mood is never per meeting, items still have no text
+    assert all("mood" not in r for r in records if r["record"] != "person")
+    vault = load_vault(team)
+    assert not any(item.text in text for note in vault.notes for item in note.items)
+
+
+def test_the_salt_goes_to_the_top_of_the_local_settings_and_out_of_git(run, team):
+    subprocess.run(["git", "init", "-q", str(team)], check=True)
+    (team / ".gitignore").write_text(".ono/")  # no line break at its end
+    (team / "ono.local.toml").write_text('me = "dana"\n\n[sections]\ngrowth = ["growth"]\n')
+    export(run, team)
+    local = (team / "ono.local.toml").read_text()
+    assert local.index("metrics_salt") < local.index("[sections]")
+    assert local.endswith('me = "dana"\n\n[sections]\ngrowth = ["growth"]\n')
+    assert (team / ".gitignore").read_text() == (
+        ".ono/\n# ononotes: this copy's own settings and the metrics salt\n/ono.local.toml\n"
+    )
+    ignored = subprocess.run(
+        ["git", "-C", str(team), "check-ignore", "-q", "ono.local.toml"], check=False
+    )
+    assert ignored.returncode == 0
+    before = local
+    export(run, team)
+    assert (team / "ono.local.toml").read_text() == before  # made once
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"ono.toml": 'metrics_salt = "00"\n'}, "ono.toml: metrics_salt must not be in ono.toml"),
+        ({"ono.local.toml": 'metrics_salt = "abc"\n'}, "ono.local.toml: metrics_salt must be 64"),
+        ({"ono.toml": 'share_insights = "yes"\n'}, "ono.toml: share_insights must be true or"),
+    ],
+)
+def test_bad_metrics_settings_are_one_line(run, vault, files, message):
+    build_tree(vault, files)
+    result = run(vault, "export", "--metrics", today=TODAY)
+    assert result.exit_code != 0
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_empty_vault_exports_its_header_alone(run, vault):
+    result = run(vault, "export", "--metrics", today=TODAY)
+    assert result.exit_code == 0, result.stderr
+    (header,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (header["record"], header["people"], header["manager"]) == ("export", 0, "dana")
