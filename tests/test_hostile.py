@@ -292,3 +292,64 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
         run.stdout.close()  # as `head -1` does
         assert run.wait(timeout=120) == 0
         assert run.stderr is not None and run.stderr.read() == b""
+
+
+def _front_matter_keys(text: str) -> list[str]:
+    from ononotes.core.parse import read_document
+
+    return sorted((read_document(text).meta or {}).keys())
+
+
+def test_values_reaching_front_matter_add_no_keys(tmp_path, run):
+    """#16 item 3: a profile's name (which a report can edit in a shared repository) or a
+    --type with line breaks added keys to every new note, or closed its front matter."""
+    root = build_tree(
+        tmp_path / "v",
+        {
+            "ono.toml": 'me = "dana"\n',
+            "alice/profile.md": '---\nname: "Alice\\nprivate: true\\nstatus: cancelled"\n---\n',
+            "bob/profile.md": '---\nname: "Bob\\n---\\n# injected"\ntype: "1:1\\nstatus: x"\n---\n',
+        },
+    )
+    for slug in ("alice", "bob"):
+        result = run(root, "new", slug, "--no-edit", today=TODAY)
+        assert result.exit_code == 0, result.output
+        text = (root / slug / f"{TODAY}.md").read_text(encoding="utf-8")
+        assert _front_matter_keys(text) == ["date", "duration", "mood", "person", "tags", "type"]
+    typed = run(root, "new", "alice", "--type", "1:1\nstatus: cancelled", "--date", "2026-11-13")
+    assert typed.exit_code == 2 and "--type must be one line of text" in typed.output
+    assert not (root / "alice" / "2026-11-13.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ 'x' * 999999 }}\n" * 6, "MB, over the 5 MB a note may have; nothing written"),
+        ("a{{ '\\x00' }}b\n", "holds a NUL byte, which makes it a binary file to every reader"),
+    ],
+)
+def test_a_note_ono_could_not_read_back_is_never_written(tmp_path, run, body, message):
+    """#16 item 4: a template rendered a 9 MB note, or one with a NUL byte, that every later
+    command then skipped."""
+    root = build_tree(
+        tmp_path / "v",
+        {"ono.toml": "", "templates/big.md.j2": "---\ndate: {{ date }}\n---\n" + body},
+    )
+    result = run(root, "new", "alice", "--template", "big", "--no-edit", today=TODAY)
+    assert result.exit_code != 0 and message in result.output
+    assert not list((root).glob("alice/2026-*.md"))
+
+
+def test_new_private_killed_between_its_two_files_completes_when_run_again(tmp_path, run):
+    """#16 item 5: the meeting note written, its private note not yet: a rerun refused."""
+    root = build_tree(tmp_path / "v", {"ono.toml": 'me = "dana"\n'})
+    first = run(root, "new", "alice", "--no-edit", "--private", today=TODAY)
+    assert first.exit_code == 0, first.output
+    private_note = next((root / "private").rglob("*.md"))
+    private_note.unlink()  # as if killed right after the meeting note
+    again = run(root, "new", "alice", "--no-edit", "--private", today=TODAY)
+    assert again.exit_code == 0, again.output
+    assert "was already there without its private note: added the private note" in again.output
+    assert next((root / "private").rglob("*.md")).name == private_note.name
+    third = run(root, "new", "alice", "--no-edit", "--private", today=TODAY)
+    assert third.exit_code == 2 and "already exists" in third.output

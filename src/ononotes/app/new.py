@@ -49,7 +49,12 @@ def new_meeting_notices(root: Path, slug: str, result: NewResult) -> list[str]:
         lines.append(f"new person {slug!r}{made}")
     elif profile:
         lines.append(f"wrote {profile} with the default cadence")
-    if result.opened:
+    if result.private_completed:
+        lines.append(
+            f"{relative(root, result.path)} was already there without its private note: "
+            "added the private note"
+        )
+    elif result.opened:
         done = ["opened the planned note " + relative(root, result.path)]
         if result.refreshed:
             done.append("refreshed its carried items")

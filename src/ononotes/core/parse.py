@@ -482,3 +482,20 @@ def parse_profile(data: bytes | str, path: str, slug: str) -> tuple[Profile | No
     except FileProblem as exc:
         return None, [Problem(path, exc.line, exc.message)]
     return profile_from_document(document, path, slug)
+
+
+def yaml_scalar(text: str) -> str:
+    """``text`` as one YAML value on one line: plain when YAML reads it back as the same text,
+    else double-quoted (JSON's escapes are YAML's: a line break stays ``\\n``, never a new
+    key). Anything a template puts in the front matter goes through it."""
+    import json
+
+    plain = (
+        text
+        and text.strip() == text
+        and text.isprintable()
+        and not any(c in text for c in ":#[]{},&*!|>'\"%@`")
+        and text[0] not in "-?"
+        and text.casefold() not in ("null", "~", "true", "false", "yes", "no", "on", "off")
+    )
+    return text if plain else json.dumps(text, ensure_ascii=False)

@@ -5,9 +5,10 @@ scaffolding or opening a note, the refresh of a planned note) holds the person's
 read to the write. Without it two ``ono agenda`` at once both read the note, both add their
 point and the second rename drops the first's.
 
-The lock is an advisory ``flock`` on a file in the vault's ``.ono/locks/`` (git-ignored): the
-system releases it when the process ends, however it ends, so a killed command never leaves a
-stale lock behind. A writer waits a bounded time, then refuses with "run again".
+The lock is an advisory ``flock`` on a file beside ono's cache (``~/.cache/ononotes/locks/``),
+never in the vault, which a command that refuses must leave as it was: the system releases it
+when the process ends, however it ends, so a killed command never leaves a stale lock behind. A
+writer waits a bounded time, then refuses with "run again".
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ def person_lock(root: Path, person: str, wait: float = WAIT_SECONDS) -> Iterator
     except ImportError:  # no flock here (Windows): writers are not serialised
         yield
         return
-    folder = root / ".ono" / "locks"
-    key = hashlib.sha256(person.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    from ononotes.store.cache import cache_dir
+
+    folder = cache_dir() / "locks"
+    where = f"{root.resolve()}\0{person}".encode("utf-8", "surrogateescape")
+    key = hashlib.sha256(where).hexdigest()[:24]
     path = str(folder / f"{key}.lock")
     if _held.get(path):
         _held[path] += 1
@@ -47,7 +51,7 @@ def person_lock(root: Path, person: str, wait: float = WAIT_SECONDS) -> Iterator
     try:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
-    except OSError:  # a read-only vault cannot be written anyway: the write will say so
+    except OSError:  # no cache folder to lock in (a read-only home): writers not serialised
         yield
         return
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from ononotes.core.carry import (
     CARRY_MARKER,
@@ -17,6 +17,7 @@ from ononotes.core.carry import (
 from ononotes.core.checks import check_date, check_slug
 from ononotes.core.layout import folder_person
 from ononotes.core.model import HELD, PLANNED, Config, Note, Problem, Profile
+from ononotes.core.parse import yaml_scalar
 from ononotes.errors import NoteError, UsageError
 from ononotes.store.planned import (
     refresh_blocked,
@@ -55,6 +56,7 @@ class NewResult:
     new_person: bool = False  # no note or profile of theirs before
     opened: bool = False  # the note was there, planned: opened, not written (``open_planned_note``)
     marked_held: bool = False  # ... and its status made held
+    private_completed: bool = False  # the note was there without its private note: added
 
     @property
     def paths(self) -> list[Path]:
@@ -158,12 +160,19 @@ def scaffold_meeting(
         refuse_likely_typo(root, config, slug)
     profile = vault.profiles.get(slug)
     notes = vault.notes_for(slug)
+    if meeting_type is not None and _control_characters(meeting_type):
+        raise UsageError(f"--type must be one line of text, not {meeting_type!r}")
     kind = meeting_type or default_type(profile)
     same_day = [
         note for note in notes if note.date == when and note.type.casefold() == kind.casefold()
     ]
     if same_day and same_day[0].effective_status(today) == PLANNED:
         return open_planned_note(vault, same_day[0], today, dry_run, private, command)
+    if same_day and private and not dry_run:
+        # an `ono new --private` killed between the two files: running it again completes it
+        missing = _complete_private_note(vault, same_day[0])
+        if missing is not None:
+            return missing
     if same_day:
         raise UsageError(f"{same_day[0].path} already exists for {slug} on {when}; not overwritten")
     previous = previous_note(notes, when)
@@ -229,6 +238,39 @@ def scaffold_meeting(
     if outcome.private_path:
         create_private_note(root, slug, when, path)
     return outcome
+
+
+def _complete_private_note(vault: Vault, note: Note) -> NewResult | None:
+    """The private note of an existing meeting note that has none, written now; None when it
+    has one (then ``ono new`` refuses as for any existing note)."""
+    root = vault.root
+    path = root / note.path
+    if private_note_path(root, vault.config, note.person, path).exists():
+        return None
+    outcome = NewResult(path, "", [], None, date=note.date, opened=True, private_completed=True)
+    outcome.private_path = create_private_note(root, note.person, note.date, path)
+    outcome.text = path.read_text(encoding="utf-8-sig")
+    return outcome
+
+
+def _control_characters(text: str) -> bool:
+    """Line breaks (every kind YAML and str.splitlines know) and other control characters."""
+    return any(not char.isprintable() and char != "\t" for char in text)
+
+
+def _one_line(value: Any) -> Any:
+    """A template's value with no line break in it (nor any other control character), in every
+    string of it: what reaches the front matter through ``{{ name }}`` can add no key to it
+    (a profile's name ``"Alice\nstatus: cancelled"`` would, in every new note)."""
+    if isinstance(value, str):
+        if not _control_characters(value):
+            return value
+        return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+    if isinstance(value, dict):
+        return {key: _one_line(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_one_line(item) for item in value]
+    return value
 
 
 def _free_private_path(root: Path, config: Config, slug: str, path: Path) -> Path:
@@ -316,6 +358,15 @@ def as_meeting(
     def refuse(problem: str):
         return TemplateError(f"the note it renders {problem}; nothing written", source)
 
+    from ononotes.core.parse import MAX_NOTE_BYTES
+
+    size = len(rendered.encode("utf-8", "surrogatepass"))
+    if size > MAX_NOTE_BYTES:  # the reader would skip it: never write what ono cannot read
+        mb = MAX_NOTE_BYTES // (1024 * 1024)
+        raise refuse(f"is {size / (1024 * 1024):.1f} MB, over the {mb} MB a note may have")
+    if "\x00" in rendered:
+        raise refuse("holds a NUL byte, which makes it a binary file to every reader")
+
     try:
         document = read_document(rendered)
     except FileProblem as exc:
@@ -323,7 +374,7 @@ def as_meeting(
     meta = document.meta or {}
     added = [] if "date" in meta else [f"date: {when.isoformat()}"]
     if added and "type" not in meta and kind.casefold() != "1:1":
-        added.append(f"type: {_yaml_scalar(kind)}")
+        added.append(f"type: {yaml_scalar(kind)}")
     if added:
         text = rendered.removeprefix("\ufeff")
         if document.meta is None:
@@ -405,32 +456,20 @@ def _template_context(
                 seen.add(i.key)
                 carried.append(i.text)
         context["carried"] = carried
-    return context
+    return cast("TemplateContext", _one_line(context))
 
 
 def profile_text(slug: str, name: str | None = None, **fields: str | None) -> str:
     """The front matter of a new profile, with only the fields given."""
     lines = [
         "---",
-        f"name: {_yaml_scalar(name or slug.replace('-', ' ').replace('_', ' ').title())}",
+        f"name: {yaml_scalar(name or slug.replace('-', ' ').replace('_', ' ').title())}",
     ]
     for key, value in fields.items():
         if value is not None:
-            lines.append(f"{key}: {_yaml_scalar(str(value))}")
+            lines.append(f"{key}: {yaml_scalar(str(value))}")
     lines += ["---", "", f"Notes about working with {name or slug}.", ""]
     return "\n".join(lines)
-
-
-def _yaml_scalar(text: str) -> str:
-    import json
-
-    plain = (
-        text
-        and text.strip() == text
-        and not any(c in text for c in ":#[]{},&*!|>'\"%@`")
-        and text[0] not in "-?"
-    )
-    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 def person_cadence(vault: Vault, slug: str) -> tuple[str, int]:

@@ -108,7 +108,7 @@ def _environment(search_path: list[Path]):
             real = Path(filename).resolve()
             if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
                 raise TemplateNotFound(template)
-            return source, filename, uptodate
+            return front_matter_values_as_yaml(source), filename, uptodate
 
     class BoundedEnvironment(SandboxedEnvironment):
         """The sandbox, plus a bound on what one operator, filter or string method may build:
@@ -151,7 +151,48 @@ def _environment(search_path: list[Path]):
         autoescape=False,
     )
     environment.filters.update(bounded_filters(environment.filters))
+    environment.filters["yaml"] = yaml_value
     return environment
+
+
+# ``key: {{ expression }}`` (a comment after it allowed) in a template's front matter
+_VALUE_LINE_RE = re.compile(
+    r"^(?P<key>[ \t]*[A-Za-z0-9_-]+[ \t]*:[ \t]*)\{\{(?P<expr>(?:(?!\}\}).)+?)-?\}\}"
+    r"(?P<rest>[ \t]*(?:#.*)?)$"
+)
+
+
+def front_matter_values_as_yaml(source: str) -> str:
+    """A template's source with each front-matter value written ``key: {{ expression }}``
+    passed through the ``yaml`` filter: whatever the value holds (a profile's name with a line
+    break, a ``--type`` with a colon), it stays that key's one value."""
+    lines = source.split("\n")
+    if not lines or lines[0].removeprefix("\ufeff").strip() != "---":
+        return source
+    for number in range(1, len(lines)):
+        line = lines[number]
+        if line.strip() == "---":
+            break
+        match = _VALUE_LINE_RE.match(line.rstrip("\r"))
+        if match and "| yaml" not in match["expr"] and "|yaml" not in match["expr"]:
+            ending = "\r" if line.endswith("\r") else ""
+            lines[number] = (
+                f"{match['key']}{{{{ ({match['expr'].strip()}) | yaml }}}}{match['rest']}{ending}"
+            )
+    return "\n".join(lines)
+
+
+def yaml_value(value: object) -> str:
+    """The ``yaml`` filter: a value as one YAML scalar (empty for none)."""
+    from ononotes.core.parse import yaml_scalar
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return yaml_scalar(str(value))
 
 
 # a width or precision of a million characters or more in a format: no note needs it
