@@ -16,7 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidParams
+from pygls.exceptions import (
+    FeatureRequestError,
+    JsonRpcException,
+    JsonRpcInternalError,
+    JsonRpcInvalidParams,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
@@ -105,7 +110,10 @@ class OnoServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source) -> None:
         """Whatever pygls could not handle (a message that is no JSON, a notification it could
-        not read): one line in the client's log, and the server goes on."""
+        not read): one line in the client's log, and the server goes on. A request's error
+        went to the client as its answer already."""
+        if source is FeatureRequestError:
+            return
         self.log(
             f"ignored a message it could not handle: {one_line(error)}", lsp.MessageType.Warning
         )
