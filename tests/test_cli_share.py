@@ -439,6 +439,7 @@ def test_a_push_the_remote_rejects_puts_everything_back(team, run):
     result = run(vault, "share", "alice", str(remotes["alice"]))
 
     assert result.exit_code != 0 and "nothing was changed" in result.stderr
+    assert "refused the push (pre-receive hook declined: quota exceeded)" in result.stderr
     assert sorted(p.name for p in (vault / "alice").iterdir()) == [
         "2026-10-19.md",
         "2026-10-26.md",
@@ -473,22 +474,44 @@ def test_share_runs_none_of_the_vaults_hooks(team, run, tmp_path):
     assert list(markers.iterdir()) == []
 
 
-def test_when_the_vault_cannot_let_go_it_is_left_as_it_was_and_says_what_to_do(team, run):
+def test_a_lock_in_the_vault_is_refused_before_anything_changes(team, run):
     vault, remotes = team
     lock = Path(git.Repo(vault).git_dir) / "index.lock"  # someone else is using the vault's index
     lock.write_text("")
     before = head(vault)
-    ignore = (vault / ".gitignore").read_text()
+
+    result = run(vault, "share", "alice", str(remotes["alice"]))
+
+    assert result.exit_code != 0 and f"{lock} exists: another git is running" in result.stderr
+    assert "then run ono share alice again" in result.stderr
+    assert not (vault / "alice" / ".git").exists() and list(every_blob(remotes["alice"])) == []
+    lock.unlink()
+    assert head(vault) == before and status(vault) == ""
+
+
+def test_when_the_vault_cannot_let_go_it_is_left_as_it_was_and_says_what_to_do(team, run):
+    vault, remotes = team
+    ignore = vault / ".gitignore"
+    kept = ignore.read_text()
+    ignore.unlink()
+    ignore.mkdir()  # the vault's .gitignore cannot be written: the last step fails
+    commit_all(vault, "no .gitignore")
+    before = head(vault)
 
     result = run(vault, "share", "alice", str(remotes["alice"]))
 
     assert result.exit_code != 0 and "shared and pushed" in result.stderr
     assert "git rm -r --cached alice" in result.stderr
     assert head(remotes["alice"], "main") == head(vault / "alice")
-    lock.unlink()
-    assert head(vault) == before and (vault / ".gitignore").read_text() == ignore
+    assert head(vault) == before and ignore.is_dir()
+    ignore.rmdir()
+    ignore.write_text(kept)
     # nothing staged, nothing lost: only the two files share added show, as new
-    assert status(vault).splitlines() == ["?? alice/.gitignore", "?? alice/ono.toml"]
+    assert sorted(status(vault).splitlines()) == [
+        "?? .gitignore",
+        "?? alice/.gitignore",
+        "?? alice/ono.toml",
+    ]
 
 
 def test_sync_refuses_an_unsafe_push_url(shared, run):

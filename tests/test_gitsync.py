@@ -13,6 +13,8 @@ from ononotes.adapters.git import (
     commit_paths,
     display_url,
     in_shared_folder,
+    install_hook,
+    refused_in_commits,
     share_folder,
     split_history,
     sync_repo,
@@ -243,3 +245,52 @@ def test_the_vault_does_not_commit_inside_a_shared_folder(tmp_path):
     assert commit_paths(root, ["alice/2026-11-02.md"], "nothing to do") is False
     assert commit_paths(root, ["alice/2026-11-02.md", "carol/b.md"], "carol only") is True
     assert vault.git.ls_files().split() == ["carol/a.md", "carol/b.md", "ono.toml"]
+
+
+# -- what a push carries; the guard's hook --------------------------------------------------------
+
+
+def test_refused_in_commits_reads_each_version_pushed_once(tmp_path):
+    repo = git.Repo.init(tmp_path / "r", initial_branch="main")
+    base = commit(repo, {"a.md": "---\ndate: 2026-11-02\n---\n"}, "base")
+    commit(repo, {"secret.md": "---\nprivate: true\n---\n"}, "a secret")
+    commit(repo, {"secret.md": None}, "gone again")  # still in what a push carries
+    (tmp_path / "r" / "link.md").symlink_to("/etc/passwd")
+    repo.git.add("link.md")
+    repo.git.commit("-q", "-m", "a link: git stores its target's name only")
+    refuse = lambda path, data: share_refusal(path, data, "alice", "private")  # noqa: E731
+
+    problems = refused_in_commits(repo, ["HEAD", f"^{base}"], refuse)
+
+    assert len(problems) == 1 and problems[0].startswith("secret.md (commit ")
+    assert problems[0].endswith("its front matter says private: true")
+    assert refused_in_commits(repo, ["HEAD", "^HEAD~1"], refuse) == []
+
+
+def test_install_hook_replaces_only_its_own(tmp_path):
+    repo = git.Repo.init(tmp_path / "r", initial_branch="main")
+    hook = Path(repo.git_dir) / "hooks" / "pre-push"
+    assert install_hook(tmp_path / "r", "pre-push", "#!/bin/sh\n# ononotes-managed-hook\n") is None
+    assert hook.stat().st_mode & 0o111
+    assert (
+        install_hook(tmp_path / "r", "pre-push", "#!/bin/sh\n# ononotes-managed-hook 2\n") is None
+    )
+    assert hook.read_text().endswith("2\n")
+    hook.write_text("#!/bin/sh\nexit 0\n")
+    assert "is not ono's" in install_hook(tmp_path / "r", "pre-push", "# ononotes-managed-hook")
+    assert hook.read_text() == "#!/bin/sh\nexit 0\n"
+    with repo.config_writer() as writer:
+        writer.set_value("core", "hooksPath", str(tmp_path / "elsewhere"))
+    assert "core.hooksPath is set" in install_hook(tmp_path / "r", "pre-push", "x")
+
+
+def test_the_vault_commit_refuses_a_stale_lock_and_creates_none(tmp_path):
+    root = tmp_path / "vault"
+    repo = git.Repo.init(root, initial_branch="main")
+    commit(repo, {"ono.toml": ""}, "start")
+    (root / ".git" / "HEAD.lock").write_text("")
+    write(root, {"carol/a.md": "x\n"})
+    with pytest.raises(GitError, match="HEAD.lock exists: another git is running"):
+        commit_paths(root, ["carol/a.md"], "carol")
+    assert sorted(p.name for p in (root / ".git").glob("*.lock")) == ["HEAD.lock"]
+    assert status(root) == "?? carol/a.md"

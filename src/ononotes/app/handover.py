@@ -210,6 +210,7 @@ def hand_over(root: Path, slug: str, dest: str, today: dt.date) -> HandoverResul
             added = _vault_files(root, config, slug, today, files, summary)
             outcome = push_handover(url, added, slug, refuse, None, message)
         result.files, result.history = sorted(added), outcome.history
+        result.warnings += outcome.warnings  # a remote whose default branch names another one
         return result
     result.files = sorted(_write_folder(root, Path(dest), config, slug, today, files, summary))
     from ononotes.adapters.git import commit_paths, ensure_repo

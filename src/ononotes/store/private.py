@@ -1,10 +1,11 @@
-"""The manager's private notes, and the rule that keeps them (and anything else that is not the
+"""The manager's private notes, and the rules that keep them (and anything else that is not the
 person's own) out of a shared repository.
 
 A private note is a sidecar of one meeting: ``<private_dir>/<slug>/<meeting file name>``, at the
 top of the vault, where note discovery never looks and which is never inside a shared person
-folder. Its front matter says ``private: true`` so that, should it ever be copied into a shared
-folder, ``ono sync`` refuses to commit it.
+folder — also when ono runs inside one (``private_folder``). Its front matter says
+``private: true`` so that, should it ever be copied into a shared folder, ``ono sync`` refuses to
+commit it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ononotes.core.model import Config
-from ononotes.store.vault import Vault, create_file, load_config, read_bytes, relative
+from ononotes.errors import UsageError
+from ononotes.store.vault import (
+    CONFIG_NAME,
+    PROFILE_NAME,
+    Vault,
+    create_file,
+    load_config,
+    read_bytes,
+    relative,
+)
 
 PRIVATE_FLAG_RE = re.compile(
     r"^private[ \t]*:[ \t]*['\"]?(true|yes|on)['\"]?[ \t]*(#.*)?$", re.I | re.M
@@ -33,8 +43,31 @@ class PrivateNote:
 
 
 def private_note_path(root: Path, config: Config, slug: str, meeting_path: Path) -> Path:
-    """The sidecar of the meeting ``meeting_path``: ``<private_dir>/<slug>/<same file name>``."""
-    return root / config.private_dir / slug / meeting_path.name
+    """The sidecar of the meeting ``meeting_path``: ``<private folder>/<slug>/<same file name>``."""
+    return private_folder(root, config) / slug / meeting_path.name
+
+
+def private_folder(root: Path, config: Config) -> Path:
+    """Where the private notes of the vault at ``root`` go: its ``private`` folder. A shared
+    person's repository (``person`` in its ono.toml) is never that place, since everything in it
+    may be shared: there it is the private folder of the vault that holds the repository (the
+    manager's folder ``<vault>/<slug>/``), or the ``private`` setting when it names a folder
+    outside the repository (set in ono.local.toml); else a UsageError."""
+    if not config.person:
+        return root / config.private_dir
+    own = (root / Path(config.private_dir).expanduser()).resolve()
+    if not own.is_relative_to(root.resolve()):
+        return own
+    for folder in root.resolve().parents:
+        if (folder / CONFIG_NAME).is_file():
+            outer = load_config(folder)
+            if not outer.person:
+                return folder / outer.private_dir
+    raise UsageError(
+        f"this is {config.person}'s shared repository, and a private note in it could be "
+        f'shared: keep private notes in a vault of your own, or set private = "/a/folder" '
+        "outside this repository in ono.local.toml"
+    )
 
 
 def private_note_text(slug: str, date: dt.date, meeting: str) -> str:
@@ -50,7 +83,10 @@ def create_private_note(root: Path, slug: str, date: dt.date, meeting_path: Path
     """Write the private sidecar of a meeting atomically; refuses (UsageError) if it exists."""
     config = load_config(root)
     path = private_note_path(root, config, slug, meeting_path)
-    create_file(root, path, private_note_text(slug, date, relative(root, meeting_path)))
+    home = root  # the vault it is written in: in a shared repository, the one holding it
+    if config.person:
+        home = next((p for p in path.parents if (p / CONFIG_NAME).is_file()), path.parent)
+    create_file(home, path, private_note_text(slug, date, relative(home, meeting_path)))
     return path
 
 
@@ -60,7 +96,10 @@ def read_private_notes(root: Path, slug: str, config: Config | None = None) -> l
     from ononotes.errors import NoteError
 
     config = config or load_config(root)
-    folder = root / config.private_dir / slug
+    try:
+        folder = private_folder(root, config) / slug
+    except UsageError:
+        return []
     if not folder.is_dir():
         return []
     found = []
@@ -117,6 +156,20 @@ def share_refusal(
     if other is not None and str(other).strip().lower() != person:
         return f"it is a note about {str(other).strip().lower()!r}, not {person!r}"
     return None
+
+
+def shareable(path: str, data: bytes) -> bool:
+    """Whether a new file at ``path`` (relative to a shared repository) is of a kind ono shares:
+    a note (Markdown whose front matter has a ``date``), the person's ``profile.md``, and the
+    repository's own ``ono.toml`` and ``.gitignore``. Anything else — a review draft, a scratch
+    file, an image — stays on this side. A note whose front matter cannot be read is left to
+    ``share_refusal``. Pure: the caller reads the bytes."""
+    if path in (CONFIG_NAME, ".gitignore", PROFILE_NAME):
+        return True
+    if not path.endswith(".md"):
+        return False
+    meta, _problem = _front_matter(data)
+    return meta is None or "date" in meta
 
 
 def _front_matter(data: bytes) -> tuple[dict | None, str | None]:
