@@ -85,14 +85,15 @@ def test_actions_json_follows_the_spec(team, run):
 def test_no_subcommand_gives_both_reports_as_a_table_when_piped(team, run):
     result = report(run, team)
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
-    assert lines[0] == "Cadence as of 2026-03-31"
+    assert result.stdout.splitlines()[0] == "Who needs you now"  # #18: the ranked list first
+    lines = result.stdout.split("\nCadence as of")[1].splitlines()
+    assert lines[0] == " 2026-03-31"
     assert lines[3] == "PERSON  CADENCE   HELD  CXL  LAST HELD   DAYS  NEXT DUE    ON-CAD"
     assert lines[4] == "ann     weekly       5    2  2026-02-11    48  2026-02-18     75%  OVERDUE"
     assert "Follow-through as of 2026-03-31" in lines
     assert "\x1b[" not in result.stdout
     both = json.loads(report(run, team, "--format", "json").stdout)
-    assert set(both) >= {"cadence", "actions"}
+    assert set(both) >= {"cadence", "actions", "attention"}
 
 
 def test_ono_today_is_the_default_as_of_and_as_of_overrides_it(team, run):

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from ononotes.core.attention import Reason, person_reasons
 from ononotes.core.carry import ACTION_ITEMS_TITLE
 from ononotes.core.fields import without_fields
 from ononotes.core.insights import (
@@ -101,6 +102,7 @@ class Brief:
     questions: tuple[str, ...]
     insights: PersonInsights | None = None  # SPEC §9 over the held 1:1s up to today
     goal_mentions: tuple[GoalMentions, ...] = ()  # each goal with the note lines that mention it
+    attention: tuple[Reason, ...] = ()  # why they need you now (core/attention.py), heaviest first
 
     @property
     def late_after(self) -> int:
@@ -279,6 +281,9 @@ def build_brief(
         questions=tuple(questions),
         insights=insights,
         goal_mentions=goal_mentions(profile.goals if profile else (), held, placeholders),
+        attention=person_reasons(row, open_items(person, notes, today), (config.me,), today)
+        if row.active
+        else (),
     )
 
 
@@ -397,6 +402,10 @@ def render_text(brief: Brief) -> str:
     about = " · ".join(x for x in (brief.role, brief.relation) if x)
     out = [f"{title}{' · ' + about if about else ''} · prep for {brief.today}", ""]
     out += [f"  {cadence_line(brief)}", f"  {next_line(brief)}", ""]
+    if brief.attention:
+        out.append("Needs you now")
+        out += [f"  - {reason.text} ({reason.source})" for reason in brief.attention]
+        out.append("")
     out.append(f"Open items ({len(brief.items)})")
     for owner, items in _grouped(brief):
         out.append(f"  {owner_label(owner, brief)}")
@@ -438,6 +447,10 @@ def render_markdown(brief: Brief) -> str:
     """The brief as Markdown, for pasting. Plain bullets only: no task items to be carried."""
     out = [f"# Prep: {brief.name} · {brief.today}", ""]
     out += [f"- {cadence_line(brief)}", f"- {next_line(brief)}", ""]
+    if brief.attention:
+        out += ["## Needs you now", ""]
+        out += [f"- {md_text(reason.text)} (`{reason.source}`)" for reason in brief.attention]
+        out.append("")
     out += ["## Open items", ""]
     for owner, items in _grouped(brief):
         out.append(f"- **{owner_label(owner, brief)}**")

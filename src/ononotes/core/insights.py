@@ -12,11 +12,19 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ononotes.core.carry import ACTION_ITEMS_TITLE
-from ononotes.core.model import CANCELLED, HELD, CachedRecord, Config, Heading, Note
-from ononotes.core.sections import COMMENT_RE, Section, find_sections, point_key, strip_list_marker
+from ononotes.core.model import CANCELLED, HELD, CachedRecord, Config, Note
+from ononotes.core.sections import (
+    COMMENT_RE,
+    Section,
+    agenda_sections,
+    growth_sections,
+    note_sections,
+    point_key,
+    strip_list_marker,
+)
+from ononotes.core.topics import RecurringTopic, recurring_topics
 from ononotes.core.window import Window, meeting_kind, ratio
 
 MOOD_WINDOW = 4  # SPEC §9: mood_recent is the mean of the last 4 held notes with a mood
@@ -58,46 +66,6 @@ def placeholder_lines(template_texts: Iterable[str]) -> frozenset[str]:
 
 
 # -- sections ------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)  # the same few titles, in every note
-def normalise_title(title: str) -> str:
-    """A heading title as names are compared: case folded, runs of white space made one."""
-    return " ".join(title.casefold().split())
-
-
-@lru_cache(maxsize=64)
-def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalise_title(name) for name in names if name.strip())
-
-
-def note_sections(note: Note) -> list[Section]:
-    """The note's sections, without its title: a level-1 heading with deeper headings under it
-    (``# 1:1 · Alice · 2026-11-10`` in every template) holds the sections rather than being one,
-    so ``# Career conversation · ...`` does not make the whole note a growth section."""
-    headings: list[Heading] = [h for h in note.headings if h.index >= note.body_start]
-    sections = find_sections(len(note.lines), headings)
-    return [
-        section
-        for section in sections
-        if not (
-            section.level == 1
-            and any(section.start < h.index < section.end and h.level > 1 for h in headings)
-        )
-    ]
-
-
-def agenda_sections(sections: Sequence[Section], names: Iterable[str]) -> list[Section]:
-    """Sections whose whole title is one of ``names`` (case folded)."""
-    wanted = _normalised(tuple(names))
-    return [s for s in sections if normalise_title(s.title) in wanted]
-
-
-def growth_sections(sections: Sequence[Section], words: Iterable[str]) -> list[Section]:
-    """Sections whose title contains one of ``words`` (case folded): Growth, Growth plan,
-    Career, Development..."""
-    wanted = _normalised(tuple(words))
-    return [s for s in sections if any(word in normalise_title(s.title) for word in wanted)]
 
 
 def _body_start(note: Note, section: Section) -> int:
@@ -267,6 +235,7 @@ class PersonInsights(CachedRecord):
     with_feedback: int = 0
     with_upward: int = 0
     days_since_feedback: int | None = None  # as-of minus last_feedback
+    topics: tuple[RecurringTopic, ...] = ()  # raised in 3+ held meetings (core/topics.py)
 
     @property
     def low_ownership(self) -> bool:
@@ -325,12 +294,14 @@ def person_insights(
     cadence report's (SPEC §6), in the window and up to as-of."""
     as_of = window.as_of
     meetings: list[MeetingInsight] = []
+    held: list[Note] = []
     cancelled = 0
     for note in notes:
         if note.date not in window:
             continue
         kind = meeting_kind(note, as_of, meeting_evidence(config, placeholders))
         if kind == HELD:
+            held.append(note)
             meetings.append(meeting_insight(note, config, placeholders))
         elif kind == CANCELLED:
             cancelled += 1
@@ -380,6 +351,7 @@ def person_insights(
         with_feedback=len(fed_back),
         with_upward=len(upward),
         days_since_feedback=(as_of - last_feedback).days if last_feedback else None,
+        topics=recurring_topics(held, config, placeholders),
     )
 
 

@@ -30,15 +30,20 @@ from ononotes.core.insights import (
     PersonInsights,
     content_lines,
     goal_mentions,
-    growth_sections,
     held_notes,
-    normalise_title,
-    note_sections,
     written_lines,
 )
 from ononotes.core.model import DONE, Config, Note, Profile
 from ononotes.core.reports import ActionItem, cadence_row, follow_items
-from ononotes.core.sections import Section, md_text, private_body, strip_list_marker
+from ononotes.core.sections import (
+    Section,
+    growth_sections,
+    md_text,
+    normalise_title,
+    note_sections,
+    private_body,
+    strip_list_marker,
+)
 from ononotes.core.window import Window
 
 WIN_WORDS = (

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ononotes.core.markdown import BULLET_RE, ORDERED_RE, TASK_RE
-from ononotes.core.model import Heading
+from ononotes.core.model import Heading, Note
 
 COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
@@ -120,3 +121,43 @@ def point_key(text: str) -> str:
     from ononotes.core.fields import item_key
 
     return item_key(text)
+
+
+@lru_cache(maxsize=4096)  # the same few titles, in every note
+def normalise_title(title: str) -> str:
+    """A heading title as names are compared: case folded, runs of white space made one."""
+    return " ".join(title.casefold().split())
+
+
+@lru_cache(maxsize=64)
+def _normalised(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise_title(name) for name in names if name.strip())
+
+
+def note_sections(note: Note) -> list[Section]:
+    """The note's sections, without its title: a level-1 heading with deeper headings under it
+    (``# 1:1 · Alice · 2026-11-10`` in every template) holds the sections rather than being one,
+    so ``# Career conversation · ...`` does not make the whole note a growth section."""
+    headings: list[Heading] = [h for h in note.headings if h.index >= note.body_start]
+    sections = find_sections(len(note.lines), headings)
+    return [
+        section
+        for section in sections
+        if not (
+            section.level == 1
+            and any(section.start < h.index < section.end and h.level > 1 for h in headings)
+        )
+    ]
+
+
+def agenda_sections(sections: Sequence[Section], names: Iterable[str]) -> list[Section]:
+    """Sections whose whole title is one of ``names`` (case folded)."""
+    wanted = _normalised(tuple(names))
+    return [s for s in sections if normalise_title(s.title) in wanted]
+
+
+def growth_sections(sections: Sequence[Section], words: Iterable[str]) -> list[Section]:
+    """Sections whose title contains one of ``words`` (case folded): Growth, Growth plan,
+    Career, Development..."""
+    wanted = _normalised(tuple(words))
+    return [s for s in sections if any(word in normalise_title(s.title) for word in wanted)]

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ononotes.core.attention import Attention, who_needs_you
 from ononotes.core.reports import (
     ActionItem,
     ActionsReport,
@@ -145,12 +146,31 @@ def actions_dict(report: ActionsReport) -> dict[str, Any]:
     }
 
 
+def attention_list(ranked: Sequence[Attention]) -> list[dict[str, Any]]:
+    """ "Who needs you now" (#18): each person's score and reasons, heaviest first."""
+    return [
+        {
+            "person": person.person,
+            "name": person.name,
+            "score": person.score,
+            "reasons": [
+                {"kind": r.kind, "text": r.text, "source": r.source, "weight": r.weight}
+                for r in person.reasons
+            ],
+        }
+        for person in ranked
+    ]
+
+
 def render_json(cadence: CadenceReport | None, actions: ActionsReport | None) -> str:
     """One JSON object: the cadence or the actions report, or both under their names."""
     if cadence is not None and actions is not None:
         data = window_dict(cadence.window) | {
             "cadence": cadence_dict(cadence),
             "actions": actions_dict(actions),
+            "attention": attention_list(
+                who_needs_you(cadence.people, actions.items, actions.me, cadence.as_of)
+            ),
         }
     elif cadence is not None:
         data = cadence_dict(cadence)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from ononotes.core.attention import Attention, who_needs_you
 from ononotes.core.reports import ActionItem, ActionsReport, CadenceReport, FollowThrough
 from ononotes.core.window import Window
 
@@ -292,6 +293,32 @@ def render_actions_table(report: ActionsReport, color: bool = False, items: bool
     return "\n".join(lines) + "\n"
 
 
+ATTENTION_SHOWN = 10  # people listed in the terminal; the JSON and the dashboard list all
+
+
+def render_attention(ranked: Sequence[Attention], color: bool = False) -> str:
+    """ "Who needs you now": each person, heaviest reason first, with where to look."""
+    lines = [paint("Who needs you now", BOLD, color)]
+    if not ranked:
+        return "\n".join([*lines, "  nobody: no 1:1 overdue, nothing stuck, no flag", ""])
+    lines += wrap("ranked by the weight of their reasons (docs/insights.md#who-needs-you-now)")
+    for place, person in enumerate(ranked[:ATTENTION_SHOWN], start=1):
+        title = (
+            person.person if person.name == person.person else f"{person.name} ({person.person})"
+        )
+        lines.append(paint(f"{place}. {title}", BOLD, color))
+        for reason in person.reasons:
+            code = RED if reason.kind in ("overdue", "my-items", "mood") else YELLOW
+            lines += [paint(line, code, color) for line in wrap(f"  - {reason.text}", "    ")]
+            if reason.source:
+                lines.append(paint(f"    {reason.source}", DIM, color))
+    if len(ranked) > ATTENTION_SHOWN:
+        more = len(ranked) - ATTENTION_SHOWN
+        lines.append(f"... and {more} more (ono report --format json lists everyone)")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def render_table(
     cadence: CadenceReport | None,
     actions: ActionsReport | None,
@@ -299,6 +326,9 @@ def render_table(
     items: bool = False,
 ) -> str:
     parts = []
+    if cadence is not None and actions is not None:
+        attention = who_needs_you(cadence.people, actions.items, actions.me, cadence.as_of)
+        parts.append(render_attention(attention, color))
     if cadence is not None:
         parts.append(render_cadence_table(cadence, color))
     if actions is not None:
