@@ -199,6 +199,9 @@ class Config:
     feedback: tuple[str, ...] = ("feedback",)
     upward_feedback: tuple[str, ...] = ("feedback for me", "feedback for you", "upward feedback")
     manager: str | None = None  # a shared person's repository: the manager's slug (an owner)
+    # how the HTML pages link a note: a template with {path} (absolute) and {line}, e.g.
+    # "vscode://file/{path}:{line}"; None: file:// links
+    editor_url: str | None = None
     private_dir: str = "private"
     question_memory: int = 6
     person: str | None = None  # a shared person's repository: whose notes sit at its top level

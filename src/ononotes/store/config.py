@@ -68,7 +68,23 @@ def load_config(root: Path) -> Config:
         question_memory=_question_memory(settings, defaults.question_memory),
         person=_slug(settings, "person"),
         manager=_slug(settings, "manager"),
+        editor_url=_editor_url(settings),
     )
+
+
+def _editor_url(settings: _Settings) -> str | None:
+    """``editor_url = "vscode://file/{path}:{line}"``: how the HTML pages link a note."""
+    value = settings.get("editor_url")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or "{path}" not in value or not value.isprintable():
+        raise settings.fail(
+            "editor_url", f"editor_url must be a URL with {{path}} (and {{line}}), not {value!r}"
+        )
+    scheme = value.split(":", 1)[0].casefold()
+    if scheme in ("javascript", "data", "vbscript"):
+        raise settings.fail("editor_url", f"editor_url may not be a {scheme}: URL")
+    return value
 
 
 def _read_text(root: Path, name: str) -> str | None:
