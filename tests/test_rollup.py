@@ -415,7 +415,9 @@ def test_bad_lines_inside_an_export_are_named_one_kind_at_a_time(run, tmp_path, 
     records[people[0]]["held"] = "twelve"
     records[items[0]]["created"] = "2026-13-01"
     records[items[1]]["created"] = "yesterday"
+    records[items[2]]["text"] = "@alice ship it"  # no field of the schema: never counted
     text = lines_of(records).splitlines()
+    text[items[3]] = text[items[3]].replace('"stale": ', '"stale": NaN, "x": ')
     text.insert(5, "{not json")
     result, problems, rolled = rollup_with(
         run, tmp_path, good, "bad.jsonl", "\n".join(text) + "\n", "--min-group", "1"
@@ -424,7 +426,6 @@ def test_bad_lines_inside_an_export_are_named_one_kind_at_a_time(run, tmp_path, 
     name = shown(tmp_path / "bad.jsonl")
     first_item = items[0] + 1 + (1 if items[0] >= 5 else 0)
     assert problems == sorted(problems, key=lambda p: int(p.split(":")[1]))
-    assert f"{name}:6: not a JSON object; skipped" in problems
     assert (
         f"{name}:{first_item}: item record: created must be a date (YYYY-MM-DD); skipped "
         "(and 1 more line like it)"
@@ -433,7 +434,12 @@ def test_bad_lines_inside_an_export_are_named_one_kind_at_a_time(run, tmp_path, 
         p.endswith("person record: held must be a whole number of 0 or more; skipped")
         for p in problems
     )
-    assert len(problems) == 3
+    assert (
+        f"{name}:{items[2] + 2}: item record: text is not a field of schema 1; skipped" in problems
+    )
+    # "{not json" and the NaN (which JSON has not): one line for both, at the first
+    assert f"{name}:6: not a JSON object; skipped (and 1 more line like it)" in problems
+    assert len(problems) == 4
     assert rolled["cadence"]["team"]["people"] == 9  # one person record left out
 
 

@@ -1,14 +1,14 @@
 """The roll-up's SQL (``ononotes/sql/rollup.sql``), run by DuckDB: the only DuckDB importer.
 
 DuckDB is the ``[org]`` extra (``pip install 'ononotes[org]'``): without it, ``ono rollup``
-says how to install it. The records come in already read and checked (``core.metrics``); they
-are written to a temporary JSON-lines file, loaded into the one table the SQL reads with a
-column of a fixed type per field, and the SQL's rows come back as plain dicts.
+says how to install it. The records come in already read and checked (``core.metrics``: every
+field known, of its type); those the SQL reads are written as they were to a temporary
+JSON-lines file, loaded into the one table the SQL reads with a column of a fixed type per
+field, and the SQL's rows come back as plain dicts.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable
 from importlib import resources
@@ -42,8 +42,14 @@ def table_columns() -> dict[str, str]:
     return {name: SQL_TYPES[type_.rstrip("?")] for name, type_ in all_fields().items()}
 
 
-def run_rollup(records: Iterable[dict[str, Any]], min_group: int) -> list[dict[str, Any]]:
-    """The SQL's rows over ``records``, with groups of at least ``min_group`` people."""
+SQL_RECORDS = frozenset({"export", "person", "item"})  # what rollup.sql reads: not meetings
+
+
+def run_rollup(
+    records: Iterable[tuple[dict[str, Any], str]], min_group: int
+) -> list[dict[str, Any]]:
+    """The SQL's rows over ``records`` (each with the JSON text it was read from, which the
+    reader checked field by field), with groups of at least ``min_group`` people."""
     try:
         import duckdb
     except ImportError:
@@ -52,8 +58,9 @@ def run_rollup(records: Iterable[dict[str, Any]], min_group: int) -> list[dict[s
     with tempfile.TemporaryDirectory(prefix="ono-rollup-") as folder:
         path = Path(folder) / "metrics.jsonl"
         with open(path, "w", encoding="utf-8") as out:
-            for record in records:
-                out.write(json.dumps({k: record[k] for k in record if k in columns}) + "\n")
+            for record, text in records:
+                if record["record"] in SQL_RECORDS:
+                    out.write(text.rstrip("\r\n") + "\n")
         spec = ", ".join(f"'{name}': '{type_}'" for name, type_ in columns.items())
         connection = duckdb.connect(":memory:")
         try:

@@ -39,7 +39,7 @@ def shown_path(path: Path) -> str:
         return str(path)
 
 
-def _records(reader: ExportReader, files: Sequence[Path]) -> Iterator[dict[str, Any]]:
+def _records(reader: ExportReader, files: Sequence[Path]) -> Iterator[tuple[dict[str, Any], str]]:
     from ononotes.store.metrics import export_lines
 
     for path in files:

@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ononotes.core.insights import meeting_evidence
 from ononotes.core.model import UNASSIGNED, CachedRecord, Config, Note, Problem, Profile
@@ -247,8 +248,34 @@ def all_fields() -> dict[str, str]:
     return found
 
 
+MAX_INT = 2**31 - 1  # the roll-up's columns are 32-bit
+
+# ``type(value) is``, as ``True`` is an ``int`` to ``isinstance``; an export has a dozen
+# fields a line and 300,000 lines, so each check is one small function
+
+
+def _whole_number(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_INT
+
+
+def _text(value: object) -> bool:
+    if type(value) is not str:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")  # a lone surrogate (``"\\ud800"``) is no text
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _boolean(value: object) -> bool:
+    return type(value) is bool
+
+
 def _date_text(value: object) -> bool:
-    if not isinstance(value, str) or len(value) != 10:
+    if type(value) is not str or len(value) != 10:
         return False
     try:
         dt.date.fromisoformat(value)
@@ -257,29 +284,8 @@ def _date_text(value: object) -> bool:
     return True
 
 
-def _text(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        value.encode("utf-8")  # a lone surrogate (``"\\ud800"``) is no text
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-MAX_INT = 2**31 - 1  # the roll-up's columns are 32-bit
-
-
-def _whole_number(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT
-
-
-def _boolean(value: object) -> bool:
-    return isinstance(value, bool)
-
-
 def _number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return type(value) is int or (type(value) is float and math.isfinite(value))
 
 
 _CHECKS: dict[str, Callable[[object], bool]] = {
@@ -296,32 +302,48 @@ _WORDS = {
     "date": "a date (YYYY-MM-DD)",
     "float": "a number",
 }
+_MISSING = object()
+# kind -> (the fields it may have, (name, check, words, required, nullable) for each)
+_Spec = tuple[frozenset[str], tuple[tuple[str, Callable[[object], bool], str, bool, bool], ...]]
 
 
-def _field_problem(record: dict[str, object], name: str, type_: str, required: bool) -> str:
-    base = type_.rstrip("?")
-    if name not in record:
-        return f"{name} is missing" if required else ""
-    value = record[name]
-    if value is None:
-        return "" if type_.endswith("?") else f"{name} is null"
-    return "" if _CHECKS[base](value) else f"{name} must be {_WORDS[base]}"
+def _spec(kind: str) -> _Spec:
+    checks = []
+    for fields, required in (
+        (COMMON_FIELDS, True),
+        (RECORD_FIELDS[kind], True),
+        (OPTIONAL_FIELDS.get(kind, {}), False),
+    ):
+        for name, type_ in fields.items():
+            base = type_.rstrip("?")
+            checks.append((name, _CHECKS[base], _WORDS[base], required, type_.endswith("?")))
+    return frozenset(name for name, *_ in checks), tuple(checks)
+
+
+_SPECS = {kind: _spec(kind) for kind in RECORD_FIELDS}
 
 
 def record_problem(record: dict[str, object]) -> str:
-    """What is wrong with a record of this schema (its kind and fields), or '' when nothing."""
+    """What is wrong with a record of this schema (its kind and fields), or '' when nothing:
+    a field missing, null where it may not be, of another type, or one this schema has not."""
     kind = record.get("record")
-    if kind not in RECORD_FIELDS:
+    spec = _SPECS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
         return f"unknown record {kind!r}"
-    for fields, required in (
-        (COMMON_FIELDS, True),
-        (RECORD_FIELDS[str(kind)], True),
-        (OPTIONAL_FIELDS.get(str(kind), {}), False),
-    ):
-        for name, type_ in fields.items():
-            problem = _field_problem(record, name, type_, required)
-            if problem:
-                return f"{kind} record: {problem}"
+    allowed, checks = spec
+    for name, check, words, required, nullable in checks:
+        value = record.get(name, _MISSING)
+        if value is _MISSING:
+            if required:
+                return f"{kind} record: {name} is missing"
+        elif value is None:
+            if not nullable:
+                return f"{kind} record: {name} is null"
+        elif not check(value):
+            return f"{kind} record: {name} must be {words}"
+    if not record.keys() <= allowed:
+        unknown = sorted(record.keys() - allowed)[0]
+        return f"{kind} record: {unknown} is not a field of schema {SCHEMA}"
     return ""
 
 
@@ -330,8 +352,7 @@ def record_problem(record: dict[str, object]) -> str:
 FULL_EXPORT_KINDS = ("note", "item")  # ``ono export`` without --metrics: 1:1 content
 
 
-@dataclass(frozen=True, slots=True)
-class ExportLine:
+class ExportLine(NamedTuple):
     """One line of an export file: its number (1-based), its text (None: not UTF-8), and
     whether a line break ended it (the last line of a file cut short has none)."""
 
@@ -375,15 +396,17 @@ class ExportReader:
         self.problems: list[Problem] = []
         self.records = 0
 
-    def read_file(self, path: str, lines: Iterable[ExportLine]) -> Iterator[dict[str, object]]:
-        """The records of one file that may be counted, in order; its problems are added to
-        ``self.problems`` once the file is read."""
+    def read_file(
+        self, path: str, lines: Iterable[ExportLine]
+    ) -> Iterator[tuple[dict[str, object], str]]:
+        """The records of one file that may be counted, each with its line's text, in order;
+        the file's problems are added to ``self.problems`` once it is read."""
         found = _FileProblems(path, {}, {})
         declared: set[str] = set()  # the exports this file holds (and that are counted)
         refused: set[str] = set()  # those already read from another file, or twice here
         first = True
         for line in lines:
-            if line.text is not None and not line.text.strip():
+            if line.text is not None and line.text.isspace():
                 continue
             record = _json_object(line.text) if line.text is not None else None
             if first:
@@ -437,13 +460,20 @@ class ExportReader:
                 )
                 continue
             self.records += 1
-            yield record
+            yield record, line.text or ""
         self.problems.extend(found.problems())
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)  # NaN and Infinity are not JSON
 
 
 def _json_object(text: str) -> dict[str, object] | None:
     try:
-        value = json.loads(text)
+        value = _DECODER.decode(text)
     except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
