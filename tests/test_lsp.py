@@ -482,12 +482,18 @@ async def test_watched_file_changes_are_followed(client, lsp_vault):
     assert "unknown-owner" not in by_code(await diagnostics(client, address))
 
 
+async def watching(client: LanguageClient) -> None:
+    """Until the server says its own watcher runs."""
+    while not any("watching" in m.message for m in client.log_messages):
+        await client.wait_for_notification(lsp.WINDOW_LOG_MESSAGE)
+
+
 async def test_its_own_watcher_follows_changes_for_clients_that_do_not(lsp_vault, tmp_path):
     client = await start(lsp_vault, tmp_path / "cache", caps="neovim@v0.7.0")
     try:
         address = open_note(client, lsp_vault, "alice/2026-11-24.md")
         assert "unknown-owner" in by_code(await diagnostics(client, address))
-        await asyncio.sleep(0.5)  # the watcher starts with the first diagnostics
+        await asyncio.wait_for(watching(client), 20)
         client.diagnostics.pop(address)
         (lsp_vault / "alcie").mkdir()
         (lsp_vault / "alcie/profile.md").write_text("---\nname: Alcie Brandt\n---\n")

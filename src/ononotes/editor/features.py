@@ -55,7 +55,7 @@ def diagnose(ws: EditorWorkspace, path: Path, today: dt.date, hints: bool = True
         note,
         opened.problems + _profile_problems(opened),
         person_notes,
-        vault.roster().people,
+        vault.people(),
         vault.config.me,
         today,
         meeting_evidence(vault.config, vault.placeholders()),
@@ -147,7 +147,7 @@ def _person_text(ws: EditorWorkspace, opened: OpenFile, slug: str, today: dt.dat
         assert note is not None  # hover_at asks only on notes
         notes = ws.person_notes(vault, note.person)
         return me_hover(config.me, open_items(note.person, notes, today), today)
-    if slug not in vault.roster().people:
+    if slug not in vault.people():
         return None
     notes = ws.person_notes(vault, slug)
     profile = vault.roster().profiles.get(slug)

@@ -34,6 +34,7 @@ from ononotes.editor.workspace import EditorWorkspace, NotInVault
 from ononotes.errors import OnoError
 
 DEBOUNCE_SECONDS = 0.05  # diagnostics after a burst of changes: one pass, at its end
+WATCH_AFTER_SECONDS = 1.0  # our own watcher starts this long after a vault's first diagnostics
 WATCHED_GLOBS = ("**/*.md", "**/ono.toml", "**/ono.local.toml")
 SEVERITY = {
     ERROR: lsp.DiagnosticSeverity.Error,
@@ -171,9 +172,9 @@ class OnoServer(LanguageServer):
     def diagnostics_of(self, path: Path) -> list[lsp.Diagnostic]:
         today = clock_today()
         marks = features.diagnose(self.ws, path, today, self.hints)
-        lines = self.ws.read(path).lines
-        self.follow_vault_changes(path)
-        return [self.diagnostic(lines, mark) for mark in marks]
+        opened = self.ws.read(path)
+        self.follow_vault_changes(opened.vault.root)
+        return [self.diagnostic(opened.lines, mark) for mark in marks]
 
     def diagnostic(self, lines: tuple[str, ...], mark: Mark) -> lsp.Diagnostic:
         return lsp.Diagnostic(
@@ -196,18 +197,24 @@ class OnoServer(LanguageServer):
 
     # -- files changed outside the editor -------------------------------------------------------
 
-    def follow_vault_changes(self, path: Path) -> None:
-        """Start our own watcher on the vault of ``path`` unless the client tells us of
-        changes (``workspace/didChangeWatchedFiles``)."""
-        root = self.ws.vault_of(path).root
+    def follow_vault_changes(self, root: Path) -> None:
+        """Start our own watcher on a vault, unless the client tells us of changes
+        (``workspace/didChangeWatchedFiles``): a moment after its first diagnostics, which its
+        start (a walk of every folder) would otherwise delay."""
         if self.client_watches or root in self.watched:
             return
         self.watched.add(root)
         loop = self.loop or asyncio.get_running_loop()
-        thread = threading.Thread(
-            target=self.watch_vault, args=(root, loop), name=f"ono-watch {root}", daemon=True
-        )
-        thread.start()
+
+        def start() -> None:
+            if self.client_watches or self.stop_watching.is_set():
+                return
+            thread = threading.Thread(
+                target=self.watch_vault, args=(root, loop), name=f"ono-watch {root}", daemon=True
+            )
+            thread.start()
+
+        loop.call_later(WATCH_AFTER_SECONDS, start)
 
     def watch_vault(self, root: Path, loop: asyncio.AbstractEventLoop) -> None:
         from ononotes.adapters.watcher import watch
@@ -215,9 +222,11 @@ class OnoServer(LanguageServer):
         started = threading.Event()
 
         def changed() -> None:
-            if started.is_set():  # watch() runs it once at its start: nothing changed yet
+            if started.is_set():
                 loop.call_soon_threadsafe(self.disk_changed, [root])
-            started.set()
+            else:  # watch() runs it once, as soon as it watches: nothing changed yet
+                started.set()
+                loop.call_soon_threadsafe(self.log, f"watching {root} for changes")
 
         def report(line: str) -> None:
             loop.call_soon_threadsafe(self.log, f"watching {root}: {line}")

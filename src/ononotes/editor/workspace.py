@@ -18,10 +18,10 @@ from ononotes.store.vault import (
     CACHE_DIR,
     CONFIG_NAME,
     PROFILE_NAME,
+    VaultIndex,
     holds_notes,
     index_vault,
     load_config,
-    load_vault,
     person_of_folder,
     read_bytes,
     relative,
@@ -56,26 +56,56 @@ class OpenFile:
 
 @dataclass
 class VaultState:
-    """One vault's config, roster and each person's notes on disk, read when first asked
-    for and kept until files change on disk (``forget``)."""
+    """One vault's config, index, roster and each person's notes on disk, read when first
+    asked for and kept until files change on disk (``forget``): one stat of each file, however
+    many requests."""
 
     root: Path
     config: Config
+    _index: VaultIndex | None = None
     _roster: Roster | None = None
-    _notes: dict[str, tuple[list[Note], list[Problem]]] = field(default_factory=dict)
+    _notes: dict[str, list[Note]] = field(default_factory=dict)
     _placeholders: frozenset[str] | None = None
 
+    def index(self) -> VaultIndex:
+        if self._index is None:
+            self._index = index_vault(self.root, self.config)
+        return self._index
+
+    def people(self) -> tuple[str, ...]:
+        """Everyone with a note or a profile, from the index alone: the people an unchanged
+        folder's saved index names, and those of the rows read (no profile decoded)."""
+        if self._roster is not None:
+            return self._roster.people
+        index = self.index()
+        found: set[str] = set().union(*index.people.values())
+        found |= {person for _, kind, person in index.known.values() if person and kind.rstrip("+")}
+        return tuple(sorted(found))
+
     def roster(self) -> Roster:
+        """Everyone with a note or a profile, and the profiles (the only files decoded)."""
         if self._roster is None:
-            self._roster = read_roster(self.root, self.config)
+            rows = self.index().rows
+            people = {person for _, kind, person in rows.values() if person and kind.rstrip("+")}
+            paths = [path for path, (_, kind, _) in rows.items() if kind.rstrip("+") == "profile"]
+            decoded = self.index().decode(paths)
+            profiles = {
+                record.slug: record for kind, record, _ in decoded.values() if kind == "profile"
+            }
+            self._roster = Roster(tuple(sorted(people | set(profiles))), profiles)
         return self._roster
 
     def disk_notes(self, slug: str) -> list[Note]:
-        """``slug``'s notes as the disk has them, in (date, file name) order."""
+        """``slug``'s notes as the disk has them, in (date, file name) order: theirs alone
+        decoded, as ``load_vault(person=slug)`` does."""
         if slug not in self._notes:
-            vault = load_vault(self.root, self.config, person=slug)
-            self._notes[slug] = (vault.notes_for(slug), vault.problems)
-        return self._notes[slug][0]
+            index = self.index()
+            decoded = index.decode(list(index.rows_about(slug)))
+            notes = [record for kind, record, _ in decoded.values() if kind == "note"]
+            self._notes[slug] = sorted(
+                (note for note in notes if note.person == slug), key=lambda note: note.sort_key
+            )
+        return self._notes[slug]
 
     def placeholders(self) -> frozenset[str]:
         """The templates' literal lines, which count as nothing written (SPEC §9)."""
@@ -87,23 +117,13 @@ class VaultState:
 
     def forget(self) -> None:
         """Files changed on disk: read everything again when next asked."""
-        self._roster, self._placeholders = None, None
+        self.close()
+        self._index, self._roster, self._placeholders = None, None, None
         self._notes.clear()
 
-
-def read_roster(root: Path, config: Config) -> Roster:
-    """Everyone and the profiles, from the index (the profiles alone decoded)."""
-    index = index_vault(root, config)
-    try:
-        rows = index.rows
-        people = {person for _, kind, person in rows.values() if person and kind.rstrip("+")}
-        paths = [path for path, (_, kind, _) in rows.items() if kind.rstrip("+") == "profile"]
-        decoded = index.decode(paths)
-    finally:
-        if index.cache is not None:
-            index.cache.close()
-    profiles = {record.slug: record for kind, record, _ in decoded.values() if kind == "profile"}
-    return Roster(tuple(sorted(people | set(profiles))), profiles)
+    def close(self) -> None:
+        if self._index is not None and self._index.cache is not None:
+            self._index.cache.close()
 
 
 def vault_root_of(path: Path, folders: list[Path]) -> Path | None:
