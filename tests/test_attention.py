@@ -122,3 +122,24 @@ def test_recurring_topics_match_exactly_and_keep_near_misses_apart():
         ("on-call load", ["2026-10-08", "2026-10-15", "2026-10-22"], False),
     ]
     assert topics[0].sources[-1] == "cat/2026-11-05.md:6"
+
+
+def test_todo_fits_80_columns_groups_by_owner_yours_first_and_colours_on_request(team, run):
+    """#18 item 7: ono todo was 150 columns wide, ungrouped and without colour."""
+    from ononotes.app.todo import open_items
+    from ononotes.render.text import todo_list
+
+    long = "- [ ] @cat write the long and winding migration retrospective " + "word " * 20
+    (team / "cat" / "2026-10-29.md").write_text(
+        meeting("2026-10-29", "- promotion timeline") + long + "due:2026-10-30\n"
+        "- [ ] review the doc\n- [ ] @dana send the agenda due:2026-10-30\n",
+        encoding="utf-8",
+    )
+    text = run(team, "todo", today=TODAY).stdout
+    assert max(len(line) for line in text.splitlines()) <= 80
+    headers = [line for line in text.splitlines() if line and not line.startswith(" ")][1:]
+    assert headers == ["yours (@dana): 2", "cat: 1", "unassigned: 1"]
+    assert "\x1b[" not in text  # not a terminal: no colour (nor with NO_COLOR)
+    coloured = todo_list(open_items(team, dt.date(2026, 11, 1)).rows, "dana", color=True)
+    assert "\x1b[31;1mOVERDUE\x1b[0m" in coloured
+    assert "due:2026-10-30" not in text and "due 2026-10-30" in text  # the date apart

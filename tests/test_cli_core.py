@@ -224,10 +224,12 @@ def test_todo_lists_open_items_once_with_owner_and_overdue_filters(vault, run):
     build_tree(vault, {"alice/2026-11-03.md": PREVIOUS})
     assert run(vault, "new", "alice", "--no-edit", today="2026-11-10").exit_code == 0
     result = run(vault, "todo", today="2026-11-20")
-    rows = result.stdout.splitlines()[1:]
-    assert len(rows) == 2
-    assert "OVERDUE" in rows[1] and "alice/2026-11-10.md:" in rows[1]
-    assert len(run(vault, "todo", "--owner", "alice", today="2026-11-20").stdout.splitlines()) == 2
+    assert result.stdout.startswith("Open items: 2, 1 overdue, 0 stale\n\nalice: 1\n")
+    assert result.stdout.count("  - alice: @alice send the migration plan\n") == 1
+    assert "OVERDUE due 2026-11-17" in result.stdout and "alice/2026-11-10.md:" in result.stdout
+    assert "\nunassigned: 1\n  - alice: discuss the promo timeline\n" in result.stdout
+    mine = run(vault, "todo", "--owner", "alice", today="2026-11-20").stdout
+    assert mine.startswith("Open items: 1, 1 overdue, 0 stale\n\nalice: 1\n")
     assert run(vault, "todo", "--overdue", today="2026-11-12").stdout == "no open items\n"
     assert run(vault, "todo", "--owner", "me").stdout == "no open items\n"
 
