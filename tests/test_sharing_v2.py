@@ -15,6 +15,7 @@ import pytest
 
 from ononotes.app.share import (
     clone_shared_notes,
+    empty_clone_advice,
     guard_script,
     rewrite_owner_me,
     share_person,
@@ -138,6 +139,20 @@ def test_ono_clone_checks_out_the_notes_even_when_the_remote_head_names_nothing(
     assert "prepare" not in todo.stderr
     insert_after(made.folder / "2026-11-02.md", "## Their agenda", "- my point")
     assert ok(run(made.folder, "sync")).stdout.startswith("alice: committed 2026-11-02.md")
+
+
+def test_a_clone_that_checked_out_nothing_gets_the_command_that_fixes_it(vault, run, tmp_path):
+    remote = stock_bare(tmp_path / "alice.git")
+    share(run, vault, remote)
+    git.Repo(remote).git.symbolic_ref("HEAD", "refs/heads/master")  # as older ono left it
+    empty = tmp_path / "alice-clone"
+    subprocess.run(["git", "clone", "-q", str(remote), str(empty)], capture_output=True)
+    assert [p.name for p in empty.iterdir()] == [".git"]
+    advice = empty_clone_advice(empty)
+    assert advice is not None and advice.endswith("run git checkout main there, then ono sync")
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=empty, check=True)
+    assert (empty / "ono.toml").is_file() and empty_clone_advice(empty) is None
+    assert empty_clone_advice(vault) is None and empty_clone_advice(tmp_path) is None
 
 
 def test_ono_clone_refuses_what_it_cannot_use_and_leaves_nothing(vault, run, tmp_path):

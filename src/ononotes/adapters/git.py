@@ -1248,6 +1248,20 @@ def refused_in_push(
     return refused_in_commits(repo, revisions, refuse)
 
 
+def branches_of_empty_clone(path: Path) -> list[str] | None:
+    """When ``path`` is the top of a git clone that checked out nothing (its HEAD names a
+    branch that does not exist) while its origin has branches: those branches; else None."""
+    git = _git()
+    try:
+        repo = git.Repo(path)
+        if repo.bare or repo.head.is_valid() or Path(repo.working_tree_dir) != path.resolve():
+            return None
+        heads = [r.remote_head for r in repo.remote("origin").refs if r.remote_head != "HEAD"]
+    except (git.GitError, ValueError, OSError):
+        return None
+    return heads or None
+
+
 def clone_shared(remote: str, dest: Path) -> str:
     """Clone the shared repository ``remote`` into ``dest`` (new, or an empty folder) with no
     hook and no upload-pack command run, and check out its shared branch even when the remote's

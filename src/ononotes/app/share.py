@@ -411,6 +411,22 @@ def clone_shared_notes(
     return CloneResult(dest, config.person, me, branch, _install_guard(dest))
 
 
+def empty_clone_advice(folder: Path) -> str | None:
+    """What to do, when ono finds no vault in ``folder`` because it is a git clone that checked
+    out nothing (its remote's default branch names a branch that does not exist: a remote
+    shared by an older ono); None for any other folder."""
+    from ononotes.adapters.git import branches_of_empty_clone
+
+    branches = branches_of_empty_clone(folder)
+    if not branches:
+        return None
+    branch = "main" if "main" in branches else branches[0]
+    return (
+        f"{folder} is a git clone that checked out nothing (its remote's default branch names "
+        f"a branch that does not exist): run git checkout {branch} there, then ono sync"
+    )
+
+
 # -- the pre-push guard ------------------------------------------------------------------------------
 
 
