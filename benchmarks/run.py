@@ -28,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from lsp import measure_lsp  # noqa: E402
 from make_vault import make_vault  # noqa: E402
 
 TODAY = "2026-11-01"
@@ -259,6 +260,8 @@ def main() -> None:
     peak = max(memory for *_, memory in results)
     checks = [(label, ratio, target) for label, ratio, target, _ in results]
     checks.append(("peak memory of any command (MB)", peak, 150.0))
+    print("\nono lsp on the big vault, warm (benchmarks/lsp.py)")
+    checks += measure_lsp(big, env)
     print(f"\n{'check':<44} {'measured':>9} {'target':>8}")
     for label, value, target in checks:
         verdict = "ok" if value <= target else "OVER"
