@@ -272,3 +272,15 @@ def test_an_item_done_before_it_comes_up_again_is_no_phantom(tmp_path, run):
         },
     )
     assert run(root, "check", today="2026-11-30").exit_code == 0
+
+
+def test_the_roster_and_the_next_due_date_count_held_as_the_report_does(bob, run):
+    """An unconfirmed planned note is no 1:1 held for `ono person list` nor for the date the
+    next 1:1 is due; written up, it is one for both."""
+    listed = run(bob, "person", "list", today="2026-11-24").stdout
+    assert "2026-11-10" in listed and "2026-11-17" not in listed
+    agenda = run(bob, "agenda", "bob", "the budget", today="2026-11-24")
+    assert agenda.exit_code == 0 and "bob/2026-11-24.md" in agenda.output  # due: 11-10 + 7
+    path = bob / "bob" / "2026-11-17.md"
+    path.write_text(PLANNED.replace("<!-- what was said -->", "Budget agreed."), encoding="utf-8")
+    assert "2026-11-17" in run(bob, "person", "list", today="2026-11-24").stdout

@@ -10,7 +10,9 @@ from typing import ClassVar
 from ononotes.adapters.git import autocommit
 from ononotes.core.cadence import interval_days
 from ononotes.core.checks import check_date, check_slug
-from ononotes.core.model import Config, Note, Profile
+from ononotes.core.insights import meeting_evidence
+from ononotes.core.model import HELD, Config, Note, Profile
+from ononotes.core.window import meeting_kind
 from ononotes.errors import UsageError
 from ononotes.store.results import Listing, person_results
 from ononotes.store.scaffold import (
@@ -77,11 +79,13 @@ class RosterRows:
 
     config: Config
     today: dt.date
+    placeholders: frozenset[str] = frozenset()  # the templates' lines: see meeting_evidence
     parts: ClassVar[tuple[str, ...]] = ("roster",)
 
     def __call__(self, slug: str, notes: list[Note], profile: Profile | None) -> dict:
         profile = profile or Profile(slug, slug)
-        held = [n for n in notes if n.effective_status(self.today) == "held"]
+        written = meeting_evidence(self.config, self.placeholders)  # as the reports count held
+        held = [n for n in notes if meeting_kind(n, self.today, written) == HELD]
         row = PersonRow(
             slug,
             profile.name,
@@ -96,6 +100,15 @@ class RosterRows:
 
 def list_people(root: Path, today: dt.date) -> Listing:
     """``ono person list``: everyone with a profile or a note, through the store's results."""
+    from ononotes.store.templates import template_placeholders
+
     config = load_config(root)
-    found = person_results(root, config, RosterRows(config, today), depends_on=str(today))
+    placeholders = template_placeholders(root / config.templates_dir)
+    found = person_results(
+        root,
+        config,
+        RosterRows(config, today, placeholders),
+        depends_on=str(today),
+        extra={"roster": repr(sorted(placeholders))},
+    )
     return Listing([found.of("roster", slug) for slug in found.people], found.problems)

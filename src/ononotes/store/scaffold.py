@@ -498,10 +498,14 @@ def next_meeting_note(vault: Vault, slug: str, today: dt.date) -> Note | None:
 def next_due_date(vault: Vault, slug: str, today: dt.date) -> dt.date:
     """When the next 1:1 with ``slug`` is due: the last held one (else the profile's ``since``)
     plus the cadence's interval; today if that has passed or there is neither."""
+    from ononotes.core.insights import meeting_evidence
+    from ononotes.core.window import meeting_kind
+    from ononotes.store.templates import template_placeholders
+
     _, interval = person_cadence(vault, slug)
-    held = [
-        n for n in vault.notes_for(slug) if n.date <= today and n.effective_status(today) == "held"
-    ]
+    placeholders = template_placeholders(vault.root / vault.config.templates_dir)
+    written = meeting_evidence(vault.config, placeholders)  # held as the reports count it
+    held = [n for n in vault.notes_for(slug) if meeting_kind(n, today, written) == HELD]
     profile = vault.profiles.get(slug)
     base = held[-1].date if held else (profile.since if profile else None)
     if base is None:
