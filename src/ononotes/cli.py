@@ -178,6 +178,8 @@ def init(path: str | None, me: str | None) -> None:
         click.echo(f"created {name}")
     for name in result.existing:
         click.echo(f"kept existing {name}", err=True)
+    if result.warning:
+        click.echo(f"warning: {result.warning}", err=True)
     click.echo(f"vault ready at {result.root}")
 
 
@@ -281,7 +283,6 @@ def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool,
     from ononotes.app.todo import open_items
     from ononotes.render.report_json import items_json
     from ononotes.render.text import todo_list
-
     from ononotes.store.vault import load_config
 
     root = settings.root()
@@ -406,17 +407,50 @@ def watch_command(settings: Settings, output, markdown, poll, commit, commit_aft
 @cli.command()
 @click.argument("slug", shell_complete=complete_person)
 @click.argument("remote")
+@click.option(
+    "--rewrite-me",
+    is_flag=True,
+    help="Write items owned by @me as @<your slug> in what is shared (changes your notes), so "
+    "both sides count them as yours.",
+)
 @click.pass_obj
-def share(settings: Settings, slug: str, remote: str) -> None:
+def share(settings: Settings, slug: str, remote: str, rewrite_me: bool) -> None:
     """Share SLUG's notes with them: SLUG/ becomes a git repository pushed to REMOTE (empty)."""
     from ononotes.app.share import share_person
 
-    result = share_person(settings.root(), slug, remote)
+    result = share_person(settings.root(), slug, remote, rewrite_me=rewrite_me)
     left_out = [f"{path}: private, left out of the shared history" for path in result.dropped]
     for line in result.warnings + left_out:
         click.echo(f"warning: {line}", err=True)
+    if result.rewritten:
+        shown = ", ".join(result.rewritten[:5]) + (" ..." if len(result.rewritten) > 5 else "")
+        click.echo(
+            f"@me written as your slug in {len(result.rewritten)} item(s): {shown}", err=True
+        )
     click.echo(f"shared {slug}/ ({result.history} commit(s) of history, {result.pushed} pushed)")
-    click.echo(f"{slug} can now: git clone {result.remote}, set me in ono.local.toml, ono sync")
+    click.echo(f"{slug} can now: ono clone {result.remote}")
+
+
+@cli.command("clone")
+@click.argument("remote")
+@click.argument("folder", required=False)
+@click.option(
+    "--me",
+    default=None,
+    metavar="SLUG",
+    help="Who you are in these notes (default: the person they are about).",
+)
+def clone_command(remote: str, folder: str | None, me: str | None) -> None:
+    """Make your copy of 1:1 notes shared with you (ono share): clone, me, push guard."""
+    from ononotes.app.share import clone_shared_notes
+
+    result = clone_shared_notes(remote, folder, me)
+    for line in result.notices:
+        click.echo(f"warning: {line}", err=True)
+    click.echo(
+        f"cloned {result.person}'s shared notes into {result.folder} "
+        f'(branch {result.branch}; me = "{result.me}")'
+    )
 
 
 @cli.command()
@@ -425,8 +459,20 @@ def share(settings: Settings, slug: str, remote: str) -> None:
 def sync(settings: Settings, slug: str | None) -> None:
     """Commit, pull and push shared notes: SLUG's, each shared person's, or this clone's."""
     from ononotes.app.share import raise_for_failures, sync_shared
+    from ononotes.errors import UsageError
 
-    results = sync_shared(settings.root(), slug)
+    try:
+        root = settings.root()
+    except UsageError:
+        from pathlib import Path
+
+        from ononotes.app.share import empty_clone_advice
+
+        advice = None if settings.vaults else empty_clone_advice(Path.cwd())
+        if advice:
+            raise UsageError(advice) from None
+        raise
+    results = sync_shared(root, slug)
     for result in results:
         if not result.error:
             click.echo(result.summary)

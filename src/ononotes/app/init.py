@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ononotes.core.checks import check_slug
-from ononotes.errors import UsageError
+from ononotes.errors import GitError, UsageError
 from ononotes.store.vault import (
     CONFIG_NAME,
     GITIGNORE,
@@ -21,6 +21,7 @@ class InitResult:
     created: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     committed: bool = False
+    warning: str | None = None  # what went wrong with the first commit
 
 
 def init_vault(root: Path, me: str | None) -> InitResult:
@@ -42,7 +43,10 @@ def init_vault(root: Path, me: str | None) -> InitResult:
 
     ensure_repo(root)
     if result.created:
-        result.committed = commit_paths(root, result.created, "ono init: new vault")
+        try:
+            result.committed = commit_paths(root, result.created, "ono init: new vault")
+        except GitError as exc:  # no git identity, say: the vault is made all the same
+            result.warning = f"the vault is ready, but not committed: {exc.message}"
     return result
 
 
