@@ -131,7 +131,7 @@ def test_names_and_insights_only_when_the_vault_shares_them(run, team):
     alice = people["alice"]
     assert alice["name"] == "Alice Moreno"
     assert (alice["their_points"], alice["my_points"]) == (48, 24)  # as `ono report` says
-    assert alice["mood_recent"] == 4.0
+    assert (alice["mood_recent"], alice["mood_count"]) == (4.0, 4)  # her last 4
     # mood is never per meeting, items still have no text
     assert all("mood" not in r for r in records if r["record"] != "person")
     vault = load_vault(team)
@@ -179,3 +179,60 @@ def test_an_empty_vault_exports_its_header_alone(run, vault):
     assert result.exit_code == 0, result.stderr
     (header,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert (header["record"], header["people"], header["manager"]) == ("export", 0, "dana")
+
+
+def test_the_columns_in_docs_scale_are_the_schemas():
+    """docs/scale.md lists the warehouse's columns: every field, with its SQL type."""
+    import re
+
+    from ononotes.adapters.duckdb_rollup import table_columns
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "scale.md").read_text()
+    table = text[text.index("| column | type | in |") :].split("\n\n")[0].splitlines()[2:]
+    documented = {}
+    for row in table:
+        names, type_ = row.split("|")[1:3]
+        for name in re.findall(r"`(\w+)`", names):
+            documented[name] = type_.strip()
+    assert documented == table_columns()
+
+
+PERSON = {
+    "schema": 1,
+    "record": "person",
+    "export": "0123456789abcdef",
+    "vault": "team",
+    "person": "fedcba9876543210",
+    "interval_days": 7,
+    "active": True,
+    "overdue": False,
+    "held": 12,
+    "cancelled": 2,
+    "planned": 1,
+    "unconfirmed": 0,
+    "gaps": 11,
+    "gaps_on_cadence": 10,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({}, ""),
+        ({"held": True}, "person record: held must be a whole number of 0 or more"),
+        ({"held": -1}, "person record: held must be a whole number of 0 or more"),
+        ({"held": 2**31}, "person record: held must be a whole number of 0 or more"),
+        ({"held": None}, "person record: held is null"),
+        ({"active": 1}, "person record: active must be true or false"),
+        ({"person": "\ud800"}, "person record: person must be text"),
+        ({"text": "@alice ship it"}, "person record: text is not a field of schema 1"),
+        (
+            {"their_points": 3},
+            "person record: developed is missing (a record has every insight field or none)",
+        ),
+        ({"name": "Alice Moreno"}, ""),
+        ({"record": "note"}, "unknown record 'note'"),
+    ],
+)
+def test_a_record_is_checked_field_by_field(change, problem):
+    assert record_problem(PERSON | change) == problem

@@ -182,9 +182,20 @@ def test_the_rollup_gives_the_reports_numbers(run, vaults, exports, day):
     assert pick(rolled["cadence"]["team"], INSIGHT_KEYS) == pick(
         shared["cadence"]["team"], INSIGHT_KEYS
     )
-    moods = [p["mood_recent"] for p in shared["cadence"]["people"] if p["mood_recent"] is not None]
-    expected_mood = round(sum(moods) / len(moods), 2)
-    assert rolled["cadence"]["team"]["mood_recent"] == pytest.approx(expected_mood, abs=0.011)
+    # mood: every person's recent moods pooled (their mean times their count, added up)
+    people = [
+        r
+        for path in exports[day].glob("*.jsonl")
+        for r in map(json.loads, path.read_text().splitlines())
+        if r["record"] == "person" and r.get("mood_recent") is not None
+    ]
+    by_name = {p["person"]: p["mood_recent"] for p in shared["cadence"]["people"]}
+    assert sorted(r["mood_recent"] for r in people) == sorted(
+        m for m in by_name.values() if m is not None
+    )
+    points = sum(round(r["mood_recent"] * r["mood_count"]) for r in people)
+    expected_mood = points / sum(r["mood_count"] for r in people)
+    assert rolled["cadence"]["team"]["mood_recent"] == expected_mood
     # each vault: the report of that vault alone
     vault_rows = {row["vault"]: row for row in rolled["cadence"]["vaults"]}
     action_rows = {row["vault"]: row for row in rolled["actions"]["vaults"]}

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ononotes.core.insights import meeting_evidence
+from ononotes.core.insights import MOOD_WINDOW, meeting_evidence
 from ononotes.core.model import UNASSIGNED, CachedRecord, Config, Note, Problem, Profile
 from ononotes.core.reports import cadence_row, person_actions
 from ononotes.core.window import Window, meeting_kind
@@ -80,6 +80,7 @@ class PersonFacts(CachedRecord):
     with_upward: int
     mood_recent: float | None
     mood_change: float | None
+    mood_count: int  # how many moods mood_recent is the mean of (the last MOOD_WINDOW at most)
     meetings: tuple[MeetingFact, ...]
     items: tuple[ItemFact, ...]
     problems: tuple[Problem, ...] = ()  # what ``ono report`` says of their notes (unconfirmed)
@@ -154,6 +155,7 @@ def person_facts(
         with_upward=getattr(insights, "with_upward", 0) or 0,
         mood_recent=insights.mood_recent if insights else None,
         mood_change=insights.mood_change if insights else None,
+        mood_count=len(insights.moods[-MOOD_WINDOW:]) if insights else 0,
         meetings=meetings,
         items=items,
         problems=tuple(problems),
@@ -234,8 +236,13 @@ INSIGHT_FIELDS = {  # a person's record, when the vault shares insights
     "with_upward": "int",
     "mood_recent": "float?",
     "mood_change": "float?",
+    "mood_count": "int",
 }
 OPTIONAL_FIELDS = {"person": NAME_FIELDS | INSIGHT_FIELDS}
+# fields a record has all of, or none
+TOGETHER: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {
+    "person": (("insight", frozenset(INSIGHT_FIELDS)),)
+}
 
 
 def all_fields() -> dict[str, str]:
@@ -344,6 +351,11 @@ def record_problem(record: dict[str, object]) -> str:
     if not record.keys() <= allowed:
         unknown = sorted(record.keys() - allowed)[0]
         return f"{kind} record: {unknown} is not a field of schema {SCHEMA}"
+    for label, group in TOGETHER.get(str(kind), ()):
+        present = group & record.keys()
+        if present and present != group:
+            missing = sorted(group - present)[0]
+            return f"{kind} record: {missing} is missing (a record has every {label} field or none)"
     return ""
 
 

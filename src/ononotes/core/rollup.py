@@ -31,7 +31,7 @@ class RollupGroup:
     vaults: int = 0  # the exports it adds up
     first_as_of: dt.date | None = None
     last_as_of: dt.date | None = None
-    mood_recent: float | None = None  # the mean of its people's mood_recent (SPEC §9)
+    mood_recent: float | None = None  # the mean of its people's recent moods, pooled (SPEC §9)
     sharing: int = 0  # its people from vaults that share insights
 
     @property

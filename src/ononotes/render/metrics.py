@@ -79,6 +79,7 @@ def _records(
                 "with_upward": facts.with_upward,
                 "mood_recent": facts.mood_recent,
                 "mood_change": facts.mood_change,
+                "mood_count": facts.mood_count,
             }
         yield "person", record
         for meeting in facts.meetings:

@@ -250,7 +250,7 @@ def sections(rollup: Rollup) -> list[Section]:
                 "Insights",
                 "from vaults that share them; agenda = their points / all points; growth, "
                 "feedback, theirs (feedback to you) = held 1:1s with that section written; "
-                "mood = the mean of each person's last 4",
+                "mood = the mean of each person's last 4 moods, pooled",
                 tuple(insight_tables),
             )
         )

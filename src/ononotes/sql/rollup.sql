@@ -72,7 +72,7 @@ groups AS (
 people AS (
   SELECT v.vault_group, v.manager_group, p.overdue, p.active, p.held, p.cancelled, p.planned,
          p.unconfirmed, p.gaps, p.gaps_on_cadence, p.their_points, p.my_points, p.developed,
-         p.with_feedback, p.with_upward, p.mood_recent
+         p.with_feedback, p.with_upward, p.mood_recent, p.mood_count
   FROM vaults v
   JOIN metrics p ON p.export = v.export AND p.record = 'person'
 ),
@@ -102,8 +102,11 @@ cadence AS (
          sum(developed) AS developed,
          sum(with_feedback) AS with_feedback,
          sum(with_upward) AS with_upward,
-         -- to two decimals: a mean of floats depends on the order they are added in
-         round(avg(mood_recent), 2) AS mood_recent
+         -- every person's recent moods pooled: each mean times its count is a whole sum
+         -- (rounded to be one exactly), so the result is a ratio of whole numbers, the same
+         -- in every engine whatever order it adds them in
+         sum(round(mood_recent * mood_count)) AS mood_points,
+         sum(CASE WHEN mood_recent IS NOT NULL THEN mood_count END) AS moods
   FROM people_by_group
   GROUP BY dimension, name
 ),
@@ -136,16 +139,11 @@ actions AS (
   FROM items_by_group
   GROUP BY dimension, name
 ),
-owners AS (
-  SELECT 'owner' AS dimension, name, NULL AS vaults, NULL AS first_as_of, NULL AS last_as_of
-  FROM actions
-  WHERE dimension = 'owner'
-),
 shown AS (
-  SELECT dimension, name, vaults, first_as_of, last_as_of FROM groups
-  UNION ALL SELECT dimension, name, vaults, first_as_of, last_as_of FROM owners
+  SELECT dimension, name FROM groups
+  UNION ALL SELECT dimension, name FROM actions WHERE dimension = 'owner'
 )
-SELECT g.dimension, g.name, g.vaults, g.first_as_of, g.last_as_of,
+SELECT g.dimension, g.name, v.vaults, v.first_as_of, v.last_as_of,
        c.people, c.overdue, c.held, c.cancelled, c.planned, c.unconfirmed, c.active,
        CAST(c.gaps_on_cadence AS DOUBLE) / NULLIF(c.gaps, 0) AS on_cadence_ratio,
        c.sharing,
@@ -167,7 +165,9 @@ SELECT g.dimension, g.name, g.vaults, g.first_as_of, g.last_as_of,
        CASE WHEN c.sharing >= st.min_group
             THEN CAST(c.with_upward AS DOUBLE) / NULLIF(c.insight_held, 0)
        END AS upward_feedback,
-       CASE WHEN c.sharing >= st.min_group THEN c.mood_recent END AS mood_recent,
+       CASE WHEN c.sharing >= st.min_group
+            THEN CAST(c.mood_points AS DOUBLE) / NULLIF(c.moods, 0)
+       END AS mood_recent,
        coalesce(a.created, 0) AS created,
        coalesce(a.done, 0) AS done,
        coalesce(a.open, 0) AS open,
@@ -178,6 +178,7 @@ SELECT g.dimension, g.name, g.vaults, g.first_as_of, g.last_as_of,
        coalesce(a.stale, 0) AS stale,
        coalesce(a.overdue, 0) AS items_overdue
 FROM shown g
+LEFT JOIN groups v ON v.dimension = g.dimension AND v.name = g.name
 LEFT JOIN cadence c ON c.dimension = g.dimension AND c.name = g.name
 LEFT JOIN actions a ON a.dimension = g.dimension AND a.name = g.name
 CROSS JOIN rollup_settings st
