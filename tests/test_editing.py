@@ -20,8 +20,14 @@ TODAY = dt.date(2026, 12, 2)
         ("- [ ] send due:2026-11-17", "- [x] send due:2026-11-17 done:2026-12-02"),
         ("- [ ] send 📅 2026-11-17", "- [x] send 📅 2026-11-17 ✅ 2026-12-02"),
         ("- [ ] send ⏫", "- [x] send ⏫ ✅ 2026-12-02"),
-        ("- [ ] send [due:: 2026-11-17]", "- [x] send [due:: 2026-11-17] [completion:: 2026-12-02]"),
-        ("- [ ] send (due:: 2026-11-17)", "- [x] send (due:: 2026-11-17) (completion:: 2026-12-02)"),
+        (
+            "- [ ] send [due:: 2026-11-17]",
+            "- [x] send [due:: 2026-11-17] [completion:: 2026-12-02]",
+        ),
+        (
+            "- [ ] send (due:: 2026-11-17)",
+            "- [x] send (due:: 2026-11-17) (completion:: 2026-12-02)",
+        ),
         ("  * [/] nested, in progress", "  * [x] nested, in progress done:2026-12-02"),
         ("1. [ ] numbered\t", "1. [x] numbered done:2026-12-02\t"),
         ("- [ ] already dated done:2026-12-01", "- [x] already dated done:2026-12-01"),

@@ -37,7 +37,9 @@ def messages(stdout: bytes) -> list[dict]:
 
 
 def run_session(vault: Path, tmp_path: Path, *middle: bytes, shutdown: bool = True):
-    start = request(1, "initialize", {"processId": None, "rootUri": vault.as_uri(), "capabilities": {}})
+    start = request(
+        1, "initialize", {"processId": None, "rootUri": vault.as_uri(), "capabilities": {}}
+    )
     end = (request(99, "shutdown", None) if shutdown else b"") + notify("exit", None)
     env = {**os.environ, "ONO_TODAY": TODAY, "ONO_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("ONO_VAULT", None)
@@ -63,8 +65,16 @@ def test_garbage_and_malformed_requests_get_errors_never_a_traceback(tmp_path):
         request(2, "textDocument/hover", {"textDocument": "no", "position": 7}),
         request(3, "textDocument/completion", {"textDocument": {"uri": note}}),
         request(4, "no/suchMethod", {}),
-        request(5, "textDocument/hover", {"textDocument": {"uri": "untitled:1"}, "position": {"line": 0, "character": 0}}),
-        request(6, "textDocument/hover", {"textDocument": {"uri": note}, "position": {"line": 900, "character": 0}}),
+        request(
+            5,
+            "textDocument/hover",
+            {"textDocument": {"uri": "untitled:1"}, "position": {"line": 0, "character": 0}},
+        ),
+        request(
+            6,
+            "textDocument/hover",
+            {"textDocument": {"uri": note}, "position": {"line": 900, "character": 0}},
+        ),
         request(7, "workspace/executeCommand", {"command": "ono.prep", "arguments": [{"x": 1}]}),
     )
     assert code == 0
