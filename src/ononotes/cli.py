@@ -623,6 +623,17 @@ def handover(settings: Settings, slug: str, dest: str) -> None:
     click.echo(result.summary)
 
 
+@cli.command()
+def lsp() -> None:
+    """The language server for editors, over stdio (see docs/editors.md)."""
+    from ononotes.editor.server import serve
+
+    sys.exit(serve())
+
+
 def main() -> None:
     """Run ``ono``."""
-    cli(prog_name="ono")
+    try:
+        cli(prog_name="ono")
+    except BrokenPipeError:  # raised while click itself writes (help, an error line)
+        _reader_gone()
