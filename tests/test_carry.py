@@ -187,7 +187,29 @@ def test_refresh_keeps_an_item_the_user_changed_or_ticked_in_the_planned_note():
 
 # -- the invariant --------------------------------------------------------------------------------
 
-WORDS = ["send the plan", "fix CI", "book a room", "review the doc", "call Bob", "ship it"]
+WORDS = [
+    "send the plan",
+    "fix CI",
+    "book a room",
+    "review the doc",
+    "call Bob",
+    "ship it",
+    "take out the trash 🔁 every week",  # recurring (SPEC v2): done and open in one note
+    "water the plants [repeat:: every day]",
+]
+# fields that never change an item's key (SPEC §3 v2): postponing, re-prioritising, Dataview
+FIELDS = [
+    " due:2026-11-{day}",
+    " 📅 2026-11-{day}",
+    " (due:: 2026-11-{day})",
+    " [  due::2026-11-{day} ]",
+    " ⏳ 2026-11-{day}",
+    " 🛫 2026-11-{day}",
+    " ⏫",
+    " 🔽",
+    " [priority:: high]",
+    " ➕ 2026-11-{day}",
+]
 OWNERS = ["", "@alice ", "@me ", "@Bob "]
 STATUS = [" ", " ", "x", "X", "-", "/", ">"]
 
@@ -197,9 +219,14 @@ def item_tree(draw, indent: int, depth: int):
     marker = draw(st.sampled_from(["-", "*", "+", "1.", "2)"]))
     task = draw(st.booleans()) or depth == 0
     text = draw(st.sampled_from(OWNERS)) + draw(st.sampled_from(WORDS))
-    if draw(st.booleans()):
-        text += " due:2026-11-" + str(draw(st.integers(10, 28)))
-    head = f"[{draw(st.sampled_from(STATUS))}] {text}" if task else text
+    for field in draw(st.lists(st.sampled_from(FIELDS), max_size=2)):
+        text += field.format(day=draw(st.integers(10, 28)))
+    status = draw(st.sampled_from(STATUS))
+    if status in "xX" and draw(st.booleans()):
+        text += draw(st.sampled_from([" ✅ 2026-11-09", " done:2026-11-09"]))
+    if status == "-" and draw(st.booleans()):
+        text += draw(st.sampled_from([" ❌ 2026-11-09", " [cancelled:: 2026-11-09]"]))
+    head = f"[{status}] {text}" if task else text
     lines = [" " * indent + f"{marker} {head}"]
     child_indent = indent + len(marker) + 1
     if depth < 3:
