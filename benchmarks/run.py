@@ -8,6 +8,9 @@ ripgrep) and `python -c 'import click'` (the interpreter and the CLI framework).
 its baseline and its command in turns: a warm-up of each, then --runs pairs; the ratio is the
 median of the pairs' ratios, printed with each command's median time and the peak memory the OS
 counted for it. The targets are those of the "one store" issue (issue 6's where it set none).
+
+`ono rollup` over the metrics exports of 50 generated vaults (100,000 meetings), and the
+metrics export itself, are timed by benchmarks/rollup.py (issue 19; docs/performance.md).
 """
 
 from __future__ import annotations

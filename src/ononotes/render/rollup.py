@@ -47,6 +47,19 @@ COUNTER_HEADER = (
     "STALE",
     "OVERDUE",
 )
+# the terminal's short column names, in words for Markdown and HTML (as ``ono report`` has them)
+HEADER_WORDS = {
+    "CXL": "Cancelled",
+    "UNCONF": "Not confirmed",
+    "ON-CAD": "On cadence",
+    "AGENDA": "Agenda ownership",
+    "GROWTH": "Growth talked about",
+    "FEEDBK": "Feedback",
+    "THEIRS": "Their feedback to you",
+    "MOOD": "Mood (last 4)",
+    "FOLLOW": "Follow-through",
+    "MED DAYS": "Median days to close",
+}
 OWNER_ROLE_WORDS = {
     "manager": "the manager (me)",
     "report": "the person met",
@@ -292,14 +305,19 @@ def render_table(rollup: Rollup, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+def in_words(header: Sequence[str]) -> tuple[str, ...]:
+    return tuple(HEADER_WORDS.get(cell, cell.capitalize()) for cell in header)
+
+
 def render_md(rollup: Rollup) -> str:
     from ononotes.render.report_md import escape, table
 
     lines = [f"# Roll-up as of {day(rollup.as_of)}", "", escape(_headline(rollup)) + "."]
     for section in sections(rollup):
-        lines += ["", f"## {section.title}", "", escape(section.caption) + "."]
+        caption = section.caption[:1].upper() + section.caption[1:]
+        lines += ["", f"## {section.title}", "", escape(caption) + "."]
         for shown in section.tables:
-            header = tuple(cell.capitalize() for cell in shown.header)
+            header = in_words(shown.header)
             rows = [
                 (f"**{row[0]}**", *row[1:])
                 if shown.last_is_total and n == len(shown.rows) - 1
@@ -314,10 +332,16 @@ def render_html(rollup: Rollup) -> str:
     from ononotes.render.page import page_environment
 
     template = page_environment().get_template("rollup.html.j2")
+    shown = [
+        Section(
+            s.title,
+            s.caption[:1].upper() + s.caption[1:],
+            tuple(Table(in_words(t.header), t.rows, t.right, t.last_is_total) for t in s.tables),
+        )
+        for s in sections(rollup)
+    ]
     return template.render(
-        title=f"Roll-up as of {day(rollup.as_of)}",
-        headline=_headline(rollup),
-        sections=sections(rollup),
+        title=f"Roll-up as of {day(rollup.as_of)}", headline=_headline(rollup), sections=shown
     )
 
 
