@@ -25,7 +25,17 @@ MAY_IMPORT: dict[str, set[str]] = {
     "adapters": {"core", "store", "adapters", "errors"},  # git writes through the store's writers
     "app": {"core", "store", "render", "adapters", "errors", "clock", "version"},
     # the language server: pygls wiring over the use cases and the store, like the CLI's
-    "editor": {"editor", "app", "render", "store", "core", "adapters", "errors", "clock", "version"},
+    "editor": {
+        "editor",
+        "app",
+        "render",
+        "store",
+        "core",
+        "adapters",
+        "errors",
+        "clock",
+        "version",
+    },
     "cli": {"app", "editor", "render", "store", "core", "errors", "clock", "version"},
     "main": {"cli"},
 }

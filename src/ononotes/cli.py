@@ -568,15 +568,61 @@ def questions(settings: Settings, category: str | None) -> None:
 
 @cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--metrics",
+    is_flag=True,
+    help="Numbers only, no 1:1 content (people as salted hashes): for `ono rollup`.",
+)
 @output_option
 @click.pass_obj
-def export_command(settings: Settings, fmt: str, output: str | None) -> None:
-    """Every note and item as one JSON object per line (for a warehouse)."""
-    from ononotes.app.export import export_vaults
+def export_command(settings: Settings, fmt: str, metrics: bool, output: str | None) -> None:
+    """Every note and item as one JSON object per line (for a warehouse); --metrics: each
+    vault's numbers without a word of its notes."""
+    from ononotes.app.export import export_metrics, export_vaults
 
-    text, problems = export_vaults(settings.roots(), _today())
+    if metrics:
+        result = export_metrics(settings.roots(), _today())
+        for notice in result.notices:
+            click.echo(notice, err=True)
+        text, problems = result.text, list(result.problems)
+    else:
+        text, problems = export_vaults(settings.roots(), _today())
     _warn(problems)
     _emit(text, output)
+
+
+@cli.command("rollup")
+@click.argument("exports", nargs=-1, required=True, metavar="EXPORTS...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "md", "html"]),
+    default=None,
+    help="Output format (default: table).",
+)
+@click.option(
+    "--min-group",
+    type=int,
+    default=None,
+    metavar="N",
+    help='Fold vaults of fewer than N people into "other" (default: 5).',
+)
+@output_option
+def rollup_command(exports: tuple[str, ...], fmt, min_group, output) -> None:
+    """The organisation's numbers from metrics exports (files, folders or globs), by DuckDB
+    (pip install 'ononotes[org]'); exit 1 if an export could not be read whole."""
+    from ononotes.app.rollup import run_rollup
+
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    result = run_rollup(exports, fmt, min_group, output, color)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if result.path is not None:
+        click.echo(f"wrote {result.path}", err=True)
+    elif result.text:
+        click.echo(result.text, nl=False)
+    if result.problems:
+        sys.exit(1)
 
 
 def _emit(text: str, output: str | None) -> None:
