@@ -202,6 +202,10 @@ class Config:
     # how the HTML pages link a note: a template with {path} (absolute) and {line}, e.g.
     # "vscode://file/{path}:{line}"; None: file:// links
     editor_url: str | None = None
+    # what `ono export --metrics` may say (#19): each person's insights, people's names
+    share_insights: bool = False
+    share_names: bool = False
+    metrics_salt: str | None = None  # ono.local.toml only: the salt of the export's hashes
     private_dir: str = "private"
     question_memory: int = 6
     person: str | None = None  # a shared person's repository: whose notes sit at its top level

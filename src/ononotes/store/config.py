@@ -19,6 +19,7 @@ from ononotes.errors import ConfigError
 
 CONFIG_NAME = "ono.toml"
 LOCAL_CONFIG_NAME = "ono.local.toml"  # untracked, this copy only; overrides ono.toml
+SALT_KEY = "metrics_salt"
 SECTION_KEYS = ("their_agenda", "my_agenda", "growth", "feedback", "upward_feedback")
 MAX_QUESTION_MEMORY = 1000
 
@@ -69,7 +70,42 @@ def load_config(root: Path) -> Config:
         person=_slug(settings, "person"),
         manager=_slug(settings, "manager"),
         editor_url=_editor_url(settings),
+        share_insights=_typed(settings, "share_insights", bool, "true or false", False),
+        share_names=_typed(settings, "share_names", bool, "true or false", False),
+        metrics_salt=_metrics_salt(settings),
     )
+
+
+def _metrics_salt(settings: _Settings) -> str | None:
+    """The salt of the metrics export's hashes: this copy's secret, so ono.local.toml only."""
+    from ononotes.core.metrics import SALT_BYTES, is_salt
+
+    value, where = settings.values.get(SALT_KEY, (None, ""))
+    shared = _parse_toml(settings.files.get(CONFIG_NAME, ""), CONFIG_NAME)
+    if SALT_KEY in shared:
+        raise ConfigError(
+            f"{SALT_KEY} must not be in {CONFIG_NAME}, which may be committed and shared: move "
+            f"it to {LOCAL_CONFIG_NAME}",
+            CONFIG_NAME,
+            _line_of(settings.files.get(CONFIG_NAME, ""), SALT_KEY),
+        )
+    if value is None:
+        return None
+    if not is_salt(value):
+        raise settings.fail(
+            SALT_KEY,
+            f"{SALT_KEY} must be {2 * SALT_BYTES} hex digits, as ono writes it (delete the line "
+            "to have a new one made: the hashes of earlier exports will not match the new ones)",
+        )
+    return str(value)
+
+
+def read_toml(root: Path, name: str) -> tuple[dict[str, Any], bytes | None]:
+    """A settings file's values and its bytes (None when there is no such file)."""
+    text = _read_text(root, name)
+    if text is None:
+        return {}, None
+    return _parse_toml(text, name), (root / name).read_bytes()
 
 
 def _editor_url(settings: _Settings) -> str | None:

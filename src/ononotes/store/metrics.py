@@ -14,24 +14,20 @@ import glob
 import os
 import re
 import secrets
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ononotes.core.metrics import SALT_BYTES, ExportLine, is_salt
 from ononotes.core.model import Problem
 from ononotes.errors import NoteError, UsageError
+from ononotes.store.config import SALT_KEY, load_config, read_toml
 from ononotes.store.vault import (
-    CONFIG_NAME,
     LOCAL_CONFIG_NAME,
     create_file,
     replace_file,
 )
 
-SALT_KEY = "metrics_salt"
-SHARE_KEYS = ("share_insights", "share_names")
 SALT_COMMENT = (
     "# ononotes: the salt of `ono export --metrics`'s hashes. Keep it on this machine: never\n"
     "# commit or share it (whoever has it can tell whose numbers a hash stands for).\n"
@@ -48,60 +44,18 @@ class MetricsSettings:
     ignored: bool = False  # ... and ono.local.toml added to the vault's .gitignore
 
 
-def _toml(root: Path, name: str) -> tuple[dict[str, Any], bytes | None]:
-    """A settings file's values and its bytes (None when there is no such file)."""
-    path = root / name
-    if not path.is_file():
-        return {}, None
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # Python 3.10
-        import tomli as tomllib
-    try:
-        data = path.read_bytes()
-        return tomllib.loads(data.decode("utf-8-sig")), data
-    except tomllib.TOMLDecodeError as exc:
-        message = getattr(exc, "msg", None) or str(exc).split(" (at line")[0]
-        raise NoteError(f"invalid TOML: {message}", name, getattr(exc, "lineno", None)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NoteError(f"cannot read: {exc}", name) from None
-
-
 def metrics_settings(root: Path, create_salt: bool = True) -> MetricsSettings:
-    """``share_insights`` and ``share_names`` (ono.toml, or ono.local.toml over it; both false
-    unless set to true), and the salt from ono.local.toml, made there (32 random bytes, in
-    hex) when it has none and ``create_salt``."""
-    shared, _ = _toml(root, CONFIG_NAME)
-    local, data = _toml(root, LOCAL_CONFIG_NAME)
-    if SALT_KEY in shared:
-        raise NoteError(
-            f"{SALT_KEY} must not be in {CONFIG_NAME}, which may be committed and shared: move "
-            f"it to {LOCAL_CONFIG_NAME}",
-            CONFIG_NAME,
-        )
-    flags = {}
-    for key in SHARE_KEYS:
-        value, where = (
-            (local[key], LOCAL_CONFIG_NAME) if key in local else (shared.get(key), CONFIG_NAME)
-        )
-        if value is not None and not isinstance(value, bool):
-            raise NoteError(f"{key} must be true or false, not {value!r}", where)
-        flags[key] = bool(value)
-    salt = local.get(SALT_KEY)
-    if salt is not None and not is_salt(salt):
-        raise NoteError(
-            f"{SALT_KEY} must be {2 * SALT_BYTES} hex digits, as ono writes it (delete the line to "
-            "have a new one made: the hashes of earlier exports will not match the new ones)",
-            LOCAL_CONFIG_NAME,
-        )
+    """``share_insights`` and ``share_names`` (checked with every setting by
+    ``store/config.load_config``), and the salt from ono.local.toml, made there (32 random
+    bytes, in hex) when it has none and ``create_salt``."""
+    config = load_config(root)
+    salt = config.metrics_salt
     created = ignored = False
     if salt is None and create_salt:
-        salt = _write_salt(root, data)
+        salt = _write_salt(root, read_toml(root, LOCAL_CONFIG_NAME)[1])
         created = True
         ignored = _keep_out_of_git(root)
-    return MetricsSettings(
-        flags["share_insights"], flags["share_names"], salt or "", created, ignored
-    )
+    return MetricsSettings(config.share_insights, config.share_names, salt or "", created, ignored)
 
 
 def _write_salt(root: Path, data: bytes | None) -> str:
@@ -117,7 +71,7 @@ def _write_salt(root: Path, data: bytes | None) -> str:
     else:  # refused if the file changed since it was read
         text = data.decode("utf-8-sig").replace("\r\n", "\n")
         replace_file(root, path, lines + ("\n" if text.strip() else "") + text, data)
-    written = _toml(root, LOCAL_CONFIG_NAME)[0].get(SALT_KEY)
+    written = read_toml(root, LOCAL_CONFIG_NAME)[0].get(SALT_KEY)
     if not is_salt(written):
         raise NoteError(f"could not write {SALT_KEY}", LOCAL_CONFIG_NAME)
     return str(written)
