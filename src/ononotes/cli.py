@@ -343,9 +343,16 @@ def check(settings: Settings) -> None:
 )
 @output_option
 @click.option("--items", is_flag=True, help="List every action item (csv: one row per item).")
+@click.option(
+    "--site",
+    default=None,
+    metavar="DIR",
+    help="Write the HTML site into DIR: index.html and a page per person (as -o DIR/).",
+)
 @click.pass_obj
 def report(settings: Settings, which: str | None, output: str | None, **options) -> None:
-    """Cadence and follow-through reports; both when neither is named. Several --vault roll up."""
+    """Cadence and follow-through reports; both when neither is named. Several --vault roll up.
+    --format html -o DIR/ (or --site DIR) writes the HTML site: the team and a page per person."""
     from ononotes.app.report import run_report
 
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -371,7 +378,7 @@ def report(settings: Settings, which: str | None, output: str | None, **options)
     "--output",
     default=None,
     metavar="FILE",
-    help="The dashboard (default: .ono/dashboard.html).",
+    help="The dashboard (default: .ono/dashboard.html), or a folder (DIR/) for the HTML site.",
 )
 @click.option(
     "--md", "markdown", default=None, metavar="FILE", help="Also keep a Markdown summary current."

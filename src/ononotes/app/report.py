@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ononotes.core.checks import check_slug, unknown_person_message
 from ononotes.core.model import UNASSIGNED, Config, Note, Problem, Profile
@@ -25,8 +26,12 @@ from ononotes.core.reports import (
 )
 from ononotes.core.window import Window, make_window
 from ononotes.errors import UsageError
+from ononotes.render.page import NoteLinks
 from ononotes.store.results import person_results
 from ononotes.store.vault import Vault, load_config, load_vault, write_atomically
+
+if TYPE_CHECKING:
+    from ononotes.render.site import PersonPageParts, PrivateText
 
 REPORTS = ("cadence", "actions")
 FORMATS = ("table", "json", "csv", "md", "html")
@@ -203,7 +208,21 @@ class PersonResults:
             computed["actions"] = dataclasses.replace(actions, items=())
             if "items" in self.parts:  # else not sent back from a worker only to be dropped
                 computed["items"] = actions.items
+        if "page" in self.parts:  # the HTML site's page: the notes rendered, the goals
+            from ononotes.render.site import person_page_parts
+
+            computed["page"] = person_page_parts(
+                notes, profile, self.config, self.window, self.placeholders
+            )
         return computed
+
+
+@dataclass(frozen=True)
+class CachedReports:
+    cadence: CadenceReport | None
+    actions: ActionsReport | None
+    problems: tuple[Problem, ...]
+    pages: dict[str, PersonPageParts]  # person -> what their page of the site needs
 
 
 def cached_reports(
@@ -213,10 +232,12 @@ def cached_reports(
     person: str | None,
     with_items: bool,
     progress: bool = False,
-) -> tuple[CadenceReport | None, ActionsReport | None, tuple[Problem, ...]]:
+    pages: bool = False,
+) -> CachedReports:
     """``build_reports`` for one vault, from each person's results as the store keeps them
     (``store.results.person_results``): a warm report decodes no note at all. Items are kept
-    apart from the counters and loaded only when ``with_items``."""
+    apart from the counters and loaded only when ``with_items``; what each person's page of the
+    HTML site needs (their notes rendered) only with ``pages``."""
     from ononotes.core.reports import assemble_actions, assemble_cadence
     from ononotes.store.templates import template_placeholders
 
@@ -228,6 +249,8 @@ def cached_reports(
     ]
     if "actions" in parts and with_items:
         parts.append("items")
+    if pages:
+        parts.append("page")
     # only the cadence rows (their insights) read the templates' placeholder lines
     placeholders = (
         template_placeholders(root / config.templates_dir) if "cadence" in parts else frozenset()
@@ -237,7 +260,7 @@ def cached_reports(
         config,
         PersonResults(tuple(parts), config, window, placeholders),
         depends_on=repr(window),
-        extra={"cadence": repr(sorted(placeholders))},
+        extra={"cadence": repr(sorted(placeholders)), "page": repr(sorted(placeholders))},
         choose=lambda everyone: select_people(everyone, person),
         progress=_progress_bar if progress else None,
     )
@@ -252,7 +275,8 @@ def cached_reports(
         if with_items:
             results = [dataclasses.replace(r, items=found.of("items", r.person)) for r in results]
         actions = assemble_actions(window, results, (config.me,))
-    return cadence, actions, found.problems
+    page_parts = {slug: found.of("page", slug) for slug in found.people} if pages else {}
+    return CachedReports(cadence, actions, found.problems, page_parts)
 
 
 def _progress_bar(total: int, threshold: int = PROGRESS_THRESHOLD):
@@ -286,8 +310,9 @@ def render(
     color: bool = False,
     items: bool = False,
     title: str = "",
+    links: NoteLinks | None = None,
 ) -> str:
-    """The reports in one of FORMATS, as text."""
+    """The reports in one of FORMATS, as text; ``links``: how the dashboard links a note."""
     if fmt == "table":
         from ononotes.render.report_table import render_table
 
@@ -305,10 +330,28 @@ def render(
 
         return render_md(cadence, actions, items=items, title=title)
     if fmt == "html":
-        from ononotes.render.report_html import render_html
+        from ononotes.render.report_html import Links, render_html
 
-        return render_html(cadence, actions, title=title)
+        return render_html(cadence, actions, title=title, links=Links(links or NoteLinks()))
     raise UsageError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def note_links(roots: Sequence[Path]) -> NoteLinks:
+    """How the HTML pages link a note of these vaults: each vault's absolute folder (under its
+    name in a roll-up), and the first vault's ``editor_url``."""
+    if len(roots) == 1:
+        prefixes = [("", str(roots[0]))]
+    else:
+        prefixes = [
+            (f"{name}/", str(root)) for name, root in zip(vault_names(roots), roots, strict=True)
+        ]
+    return NoteLinks(tuple(prefixes), load_config(roots[0]).editor_url if roots else None)
+
+
+def names_a_folder(output: str | os.PathLike) -> bool:
+    """Whether ``-o`` names a folder: a path ending in a slash, or an existing folder."""
+    text = os.fspath(output)
+    return text.endswith(("/", os.sep)) or Path(text).expanduser().is_dir()
 
 
 def run_report(
@@ -324,27 +367,177 @@ def run_report(
     items: bool = False,
     color: bool = False,
     progress: bool = False,
+    site: str | os.PathLike | None = None,
 ) -> ReportResult:
-    """Everything ``ono report`` does but printing: read, build, render, and write with -o."""
+    """Everything ``ono report`` does but printing: read, build, render, and write with -o;
+    with ``site`` (or ``--format html`` and ``-o`` naming a folder), the HTML site."""
     if which is not None and which not in REPORTS:
         raise UsageError(f"unknown report {which!r}: use cadence or actions (or neither, for both)")
     if items and which == "cadence":
         raise UsageError("--items lists action items: use `ono report actions --items`")
     window = make_window(today, as_of, since, until)
     roots = list(dict.fromkeys(Path(root).resolve() for root in roots))  # each vault once
+    folder = site_folder_asked(fmt, output, site)
+    if folder is not None:
+        if which is not None:
+            raise UsageError(
+                f"the HTML site shows both reports: leave out {which!r} "
+                "(`ono report --format html -o DIR/`)"
+            )
+        return write_site(roots, window, person, folder, progress)
     fmt = fmt or "table"
     if len(roots) == 1:
         with_items = items or fmt in NEEDS_ITEMS
-        cadence, actions, read_problems = cached_reports(
-            roots[0], window, which, person, with_items, progress
-        )
+        found = cached_reports(roots[0], window, which, person, with_items, progress)
+        cadence, actions, read_problems = found.cadence, found.actions, found.problems
         title = vault_names(roots)[0]
     else:
         data = combine(read_vaults(roots, progress))
         cadence, actions = build_reports(data, window, which, person)
         read_problems, title = data.problems, ", ".join(data.sources)
     problems = read_problems + (cadence.problems if cadence else ())
-    text = render(fmt, cadence, actions, color=color, items=items, title=title)
+    links = note_links(roots) if fmt == "html" else None
+    text = render(fmt, cadence, actions, color=color, items=items, title=title, links=links)
     if output is None:
         return ReportResult(text, problems)
     return ReportResult(text, problems, write_atomically(Path(output), text))
+
+
+# -- the HTML site ----------------------------------------------------------------------------------
+
+
+def site_folder_asked(
+    fmt: str | None, output: str | os.PathLike | None, site: str | os.PathLike | None
+) -> Path | None:
+    """The folder of the HTML site when one is asked for: ``--site DIR``, or ``--format html``
+    with ``-o`` naming a folder; else None."""
+    if site is not None:
+        if output is not None:
+            raise UsageError("--site DIR and -o name the same thing: give one of them")
+        if fmt not in (None, "html"):
+            raise UsageError(f"--site writes HTML pages, not {fmt}: leave out --format")
+        return Path(site)
+    if fmt == "html" and output is not None and names_a_folder(output):
+        return Path(output)
+    return None
+
+
+def site_folder(folder: Path) -> Path:
+    """The site's folder, which must exist (ono creates no folder it was not asked for), with
+    its ``people/`` subfolder, created when missing; through symlinks, never onto a file."""
+    from ononotes.render.site import PEOPLE
+
+    folder = folder.expanduser()
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise UsageError(
+            f"cannot write the site into {folder}: it {what} (create the folder first)"
+        )
+    people = folder / PEOPLE
+    if not people.is_dir():
+        if people.exists() or people.is_symlink():
+            raise UsageError(f"cannot write the site's pages into {people}: it is not a folder")
+        people.mkdir()
+    return folder
+
+
+def write_site(
+    roots: Sequence[Path],
+    window: Window,
+    person: str | None,
+    folder: Path,
+    progress: bool = False,
+) -> ReportResult:
+    """Build the HTML site (the team's index and a page per person) and write it into
+    ``folder``, each file atomically; pages of people no longer in it are removed."""
+    from ononotes.render.site import INDEX, PEOPLE, Site, render_site
+
+    folder = site_folder(folder)
+    if len(roots) == 1:
+        found = cached_reports(roots[0], window, None, person, True, progress, pages=True)
+        cadence, actions, problems, parts = (
+            found.cadence,
+            found.actions,
+            found.problems,
+            found.pages,
+        )
+        title = vault_names(roots)[0]
+    else:
+        data = combine(read_vaults(roots, progress))
+        cadence, actions = build_reports(data, window, None, person)
+        problems, title = data.problems, ", ".join(data.sources)
+        parts = rollup_page_parts(data, window)
+    assert cadence is not None and actions is not None  # both asked for
+    site = Site(cadence, actions, parts, private_texts(roots, cadence), title)
+    pages = render_site(site, note_links(roots))
+    for name, html in pages.items():
+        write_atomically(folder / name, html)
+    remove_stale_pages(folder, set(pages))
+    problems += cadence.problems
+    summary = f"{folder / INDEX} and {len(pages) - 1} person pages in {folder / PEOPLE}"
+    return ReportResult(summary, problems, folder / INDEX)
+
+
+def rollup_page_parts(data: ReportInput, window: Window) -> dict[str, PersonPageParts]:
+    """What each person's page needs, from a roll-up's notes (already read)."""
+    from ononotes.core.window import group_by_person
+    from ononotes.render.site import person_page_parts
+
+    by_person = group_by_person(data.notes)
+    return {
+        slug: person_page_parts(
+            by_person.get(slug, []), data.profiles.get(slug), data.config, window, data.placeholders
+        )
+        for slug in sorted(set(data.profiles) | set(by_person))
+    }
+
+
+def private_texts(roots: Sequence[Path], cadence: CadenceReport) -> dict[str, list[PrivateText]]:
+    """The manager's private notes about each person in the report, below their front matter:
+    read only from a vault of one's own (never a shared person's repository), so a site built
+    from a shared repository holds none."""
+    from ononotes.core.parse import FileProblem, read_document
+    from ononotes.render.site import PrivateText
+    from ononotes.store.private import read_private_notes
+
+    names = vault_names(roots) if len(roots) > 1 else [""]
+    found: dict[str, list[PrivateText]] = {}
+    for root, name in zip(roots, names, strict=True):
+        config = load_config(root)
+        if config.person:
+            continue  # a shared repository: never its private notes
+        prefix = f"{name}/" if name else ""
+        for row in cadence.people:
+            if not row.person.startswith(prefix):
+                continue
+            slug = row.person[len(prefix) :]
+            for note in read_private_notes(root, slug, config):
+                try:
+                    document = read_document(note.text)
+                    body = "\n".join(document.lines[document.body_start :])
+                except FileProblem:
+                    body = note.text
+                found.setdefault(row.person, []).append(
+                    PrivateText(prefix + note.path, note.date, body)
+                )
+    return found
+
+
+GENERATED_MARK = b'<meta name="generator" content="ononotes">'
+
+
+def remove_stale_pages(folder: Path, written: set[str]) -> None:
+    """Remove the person pages ono wrote earlier for people no longer in the site: a regular
+    ``people/*.html`` file that says it was generated by ononotes, and only those."""
+    from ononotes.render.site import PEOPLE
+
+    for page in (folder / PEOPLE).glob("*.html"):
+        if f"{PEOPLE}/{page.name}" in written or page.is_symlink() or not page.is_file():
+            continue
+        try:
+            with page.open("rb") as handle:
+                generated = GENERATED_MARK in handle.read(2048)
+            if generated:
+                page.unlink()
+        except OSError:
+            continue  # a page that cannot be read or removed stays

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,12 @@ class PlannedAhead:
         return {"planned": tuple(planned)}
 
 
+def names_a_folder(output: str) -> bool:
+    """Whether ``-o`` names the HTML site's folder (a path ending in a slash, or an existing
+    folder) rather than the one-file dashboard; ``app.report`` decides the same way."""
+    return output.endswith(("/", os.sep)) or Path(output).expanduser().is_dir()
+
+
 def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:
     """Refresh every note planned after today from the note before it (SPEC §4). Returns a line
     for each note refreshed and a warning for each that cannot be: one never stops the others."""
@@ -73,9 +80,9 @@ WriteReport = Callable[..., Any]
 def rebuild_dashboard(
     root: Path, output: Path, markdown: Path | None, today: dt.date, run_report: WriteReport
 ) -> list[str]:
-    """Refresh planned notes, then write the HTML dashboard (and the Markdown summary) with
-    ``run_report``. Returns the lines worth telling: warnings about unreadable notes, then what
-    was written.
+    """Refresh planned notes, then write the HTML dashboard — or the HTML site, when ``output``
+    is a folder — (and the Markdown summary) with ``run_report``. Returns the lines worth
+    telling: warnings about unreadable notes, then what was written.
     """
     lines = refresh_planned_notes(root, today)
     result = run_report([root], None, today, fmt="html", output=output)
@@ -99,15 +106,21 @@ def watch_vault(
     commit_after: float = 30.0,
     stop=None,
 ) -> None:
-    """Keep the dashboard current until Ctrl-C (or ``stop`` is set)."""
+    """Keep the dashboard (or the HTML site, when ``output`` names a folder) current until
+    Ctrl-C (or ``stop`` is set)."""
     from ononotes.adapters.watcher import watch
 
     require_vault(root)
     dashboard = Path(output).expanduser() if output else root / DEFAULT_DASHBOARD
     summary = Path(markdown).expanduser() if markdown else None
-    if output:
+    site = output is not None and names_a_folder(output)
+    if site and not dashboard.is_dir():
+        raise UsageError(
+            f"cannot write the site into {dashboard}: it does not exist (create it first)"
+        )
+    if output and not site:
         output_target(dashboard)  # refused before watching: a missing folder, a FIFO...
-    else:
+    elif not output:
         dashboard.parent.mkdir(parents=True, exist_ok=True)  # the vault's own .ono/
     if summary is not None:
         output_target(summary)
@@ -125,7 +138,8 @@ def watch_vault(
             echo("committed the changed notes")
 
     outputs = frozenset(p.resolve() for p in (dashboard, summary) if p is not None)
-    echo(f"watching {root} (Ctrl-C to stop); dashboard: {dashboard}")
+    what = "site" if site else "dashboard"
+    echo(f"watching {root} (Ctrl-C to stop); {what}: {dashboard}")
     watch(
         root.resolve(),
         rebuild,

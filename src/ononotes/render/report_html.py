@@ -1,417 +1,71 @@
-"""Reports as one self-contained HTML dashboard: inline CSS and inline SVG, no script, no CDN.
+"""The dashboard: the team's page of the HTML site (``index.html``), or one self-contained file.
 
-This module lays the charts out (every coordinate is computed here, as plain numbers) and the
-Jinja2 template ``dashboard.html.j2`` beside it draws them. Jinja2 is imported only here, and
-autoescaping is on: note text is data, never markup.
+This module decides what the dashboard shows and in which order — who needs you first, then the
+cards, the cadence, the insights, follow-through and the stuck items — and how long lists
+collapse (the first few, then "and 190 more", with the whole list on the page that needs it).
+``charts.py`` lays the drawings out and ``dashboard.html.j2`` draws them, with autoescaping on:
+note text is data, never markup. No script, nothing loaded from the network.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 
-from ononotes.core.reports import ActionsReport, CadenceReport, CadenceRow, FollowThrough
+from ononotes.core.attention import WEIGHTS, Attention, who_needs_you
+from ononotes.core.fields import without_fields
+from ononotes.core.insights import DEVELOPMENT_STALE_DAYS, LOW_OWNERSHIP, LOW_STREAK, MOOD_DROP
+from ononotes.core.reports import STALE_AFTER, ActionItem, ActionsReport, CadenceReport, CadenceRow
+from ononotes.render.charts import (
+    STRIP_SLOTS,
+    age_histogram,
+    bars,
+    development_strip,
+    mood_chart,
+    mood_sparkline,
+    ownership_strip,
+    pct,
+    plural,
+    time_scale,
+    timeline,
+)
+from ononotes.render.page import NoteLinks
 
 TEMPLATE = "dashboard.html.j2"
-CHART_WIDTH = 1100
-LABEL_WIDTH = 210
-RIGHT_PAD = 24
-ROW_HEIGHT = 44
-AXIS_HEIGHT = 28
-MAX_DAYS_AHEAD = 90  # the timeline shows at most this far past as-of
-AGE_BUCKETS = (
-    (0, 7, "0–7 days"),
-    (8, 14, "8–14"),
-    (15, 30, "15–30"),
-    (31, 60, "31–60"),
-    (61, 90, "61–90"),
-    (91, None, "over 90"),
-)
+TIMELINE_DAYS = 182  # the dashboard's timeline and mood charts: the last six months at most
+# how many of a long list the dashboard shows before "and N more"
+ATTENTION_SHOWN = 10
+CARD_NAMES = 5
+TIMELINE_LANES = 30
+INSIGHT_ROWS = 25
+BAR_ROWS = 15
+ITEM_ROWS = 25
+MOOD_CHARTS = 12
 
-
-def pct(value: float | None) -> str:
-    return "–" if value is None else f"{round(value * 100)}%"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-@dataclass
-class Scale:
-    """Days to x coordinates over ``start``..``end`` inside ``left``..``right``."""
-
-    start: dt.date
-    end: dt.date
-    left: float = LABEL_WIDTH
-    right: float = CHART_WIDTH - RIGHT_PAD
-
-    def x(self, day: dt.date) -> float:
-        span = max((self.end - self.start).days, 1)
-        return round(self.left + (day - self.start).days / span * (self.right - self.left), 1)
-
-    def __contains__(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
-    def ticks(self) -> list[dict]:
-        """The first of every month (or quarter, or year, for long spans) in range."""
-        span = (self.end - self.start).days
-        step = 1 if span <= 400 else 3 if span <= 1200 else 12
-        ticks: list[dict] = []
-        year, month = self.start.year, self.start.month
-        while True:
-            day = dt.date(year, month, 1)
-            if day > self.end:
-                break
-            if day >= self.start and (month - 1) % step == 0:
-                label = day.strftime("%b") if step < 12 else str(year)
-                if month == 1 or not ticks:
-                    label = day.strftime("%b %Y") if step < 12 else str(year)
-                ticks.append({"x": self.x(day), "label": label})
-            month += 1
-            if month == 13:
-                year, month = year + 1, 1
-        return ticks
-
-
-def timeline_scale(report: CadenceReport) -> Scale:
-    as_of = report.as_of
-    days = [m.date for row in report.people for m in row.meetings]
-    start = report.window.since or (min(days) if days else as_of - dt.timedelta(days=30))
-    ahead = [d for d in days if d > as_of]
-    ahead += [r.next_due for r in report.people if r.active and r.next_due and r.next_due > as_of]
-    end = max([as_of, *ahead])
-    end = min(end, as_of + dt.timedelta(days=MAX_DAYS_AHEAD)) + dt.timedelta(days=3)
-    start = min(start, as_of) - dt.timedelta(days=3)
-    return Scale(start, end)
-
-
-@dataclass
-class Lane:
-    """One person's row on the timeline."""
-
-    person: str
-    label: str
-    sublabel: str
-    y: float
-    aria: str
-    overdue: bool = False
-    marks: list[dict] = field(default_factory=list)
-    segments: list[dict] = field(default_factory=list)
-    flags: list[dict] = field(default_factory=list)
-
-
-def _lane(row: CadenceRow, scale: Scale, y: float, as_of: dt.date) -> Lane:
-    held = [m for m in row.meetings if m.kind == "held"]
-    state = "overdue" if row.overdue else ("inactive" if not row.active else "on track")
-    aria = (
-        f"{row.name}: {row.cadence} cadence, {plural(row.held, 'meeting')} held, "
-        f"{row.cancelled} cancelled, {row.planned} planned, "
-        f"last held {row.last_held or 'never'}, {state}"
-    )
-    if row.overdue:
-        sub = f"{row.cadence} · overdue, {row.days_since} days"
-    elif not row.active:
-        sub = f"{row.cadence} · left {row.until}"
-    elif row.days_since is None:
-        sub = f"{row.cadence} · no 1:1 yet"
-    else:
-        sub = f"{row.cadence} · {plural(row.days_since, 'day')} ago"
-    lane = Lane(row.person, row.name, sub, y, aria, row.overdue)
-    for a, b in pairwise(held):
-        gap = (b.date - a.date).days
-        late = gap > row.allowed_gap
-        lane.segments.append(
-            {
-                "x1": scale.x(a.date),
-                "x2": scale.x(b.date),
-                "kind": "late" if late else "ok",
-                "title": f"{gap} days between {a.date} and {b.date}: "
-                + (
-                    f"late (cadence {row.interval_days} + {row.tolerance_days} days)"
-                    if late
-                    else "on cadence"
-                ),
-            }
-        )
-    if row.last_held and row.active and row.last_held in scale:
-        lane.segments.append(
-            {
-                "x1": scale.x(row.last_held),
-                "x2": scale.x(as_of),
-                "kind": "overdue" if row.overdue else "waiting",
-                "title": f"{row.days_since} days since the last 1:1 on {row.last_held}"
-                + (" — overdue" if row.overdue else ""),
-            }
-        )
-    for meeting in row.meetings:
-        if meeting.date not in scale:
-            continue
-        mood = f", mood {meeting.mood}" if meeting.mood else ""
-        lane.marks.append(
-            {
-                "x": scale.x(meeting.date),
-                "kind": meeting.kind,
-                "title": f"{meeting.date} {meeting.status}{mood} ({meeting.path})"
-                + (" — not confirmed: no notes written" if meeting.kind == "unconfirmed" else ""),
-            }
-        )
-    if row.active and row.next_due and row.next_due in scale:
-        lane.flags.append(
-            {"x": scale.x(row.next_due), "kind": "due", "title": f"next 1:1 due {row.next_due}"}
-        )
-    if row.until and row.until in scale:
-        lane.flags.append(
-            {"x": scale.x(row.until), "kind": "until", "title": f"left on {row.until}"}
-        )
-    return lane
-
-
-def timeline(report: CadenceReport) -> dict:
-    scale = timeline_scale(report)
-    lanes = [
-        _lane(row, scale, AXIS_HEIGHT + index * ROW_HEIGHT + ROW_HEIGHT / 2, report.as_of)
-        for index, row in enumerate(report.people)
-    ]
-    height = AXIS_HEIGHT + len(lanes) * ROW_HEIGHT + 8
-    return {
-        "width": CHART_WIDTH,
-        "height": height,
-        "left": LABEL_WIDTH,
-        "right": scale.right,
-        "ticks": scale.ticks(),
-        "as_of_x": scale.x(report.as_of),
-        "lanes": lanes,
-        "row": ROW_HEIGHT,
-        "start": scale.start,
-        "end": scale.end,
-    }
-
-
-def bars(rows: list[FollowThrough], me: tuple[str, ...] = (), width: int = 520) -> dict:
-    """Stacked bars of done / open / dropped / cancelled, each row scaled to 100%."""
-    left, right = 150, 64
-    plot = width - left - right
-    lines = []
-    for index, row in enumerate(rows):
-        y = 10 + index * 30
-        x: float = left
-        parts = []
-        for kind, value in (
-            ("done", row.done),
-            ("open", row.open),
-            ("dropped", row.dropped),
-            ("cancelled", row.cancelled),
-        ):
-            if not value or not row.created:
-                continue
-            w = round(value / row.created * plot, 1)
-            parts.append(
-                {
-                    "x": round(x, 1),
-                    "w": w,
-                    "kind": kind,
-                    "title": f"{row.name}: {value} {kind} of {row.created}",
-                }
-            )
-            x += w
-        is_me = row.name in me
-        label = f"{row.name} (you)" if is_me else row.name
-        summary = (
-            f"{label}: follow-through {pct(row.follow_through)}, {row.created} items: {row.done} done, "
-            f"{row.open} open, {row.dropped} dropped, {row.cancelled} cancelled"
-        )
-        lines.append(
-            {
-                "y": y,
-                "label": label,
-                "me": is_me,
-                "parts": parts,
-                "ratio": pct(row.follow_through),
-                "title": summary,
-                "empty": not row.created,
-            }
-        )
-    return {
-        "width": width,
-        "height": 16 + len(rows) * 30,
-        "left": left,
-        "plot": plot,
-        "rows": lines,
-    }
-
-
-def age_histogram(report: ActionsReport) -> dict:
-    ages = [
-        item.age_days for item in report.items if item.state == "open" and item.age_days is not None
-    ]
-    counts = [
-        sum(1 for a in ages if a >= low and (high is None or a <= high))
-        for low, high, _ in AGE_BUCKETS
-    ]
-    width, height, left, bottom = 520, 200, 40, 30
-    top = 14
-    step = (width - left - 10) / len(AGE_BUCKETS)
-    peak = max(counts + [1])
-    columns = []
-    for index, ((_, _, label), value) in enumerate(zip(AGE_BUCKETS, counts, strict=True)):
-        h = round(value / peak * (height - top - bottom), 1)
-        x = round(left + index * step + 6, 1)
-        columns.append(
-            {
-                "x": x,
-                "w": round(step - 12, 1),
-                "y": round(height - bottom - h, 1),
-                "h": h,
-                "label": label,
-                "value": value,
-                "title": f"{plural(value, 'open item')} {label}{'' if label.endswith('days') or label.startswith('over') else ' days'} old",
-            }
-        )
-    return {
-        "width": width,
-        "height": height,
-        "bottom": height - bottom,
-        "left": left,
-        "columns": columns,
-        "total": len(ages),
-    }
-
-
-def moods(report: CadenceReport, scale: Scale) -> list[dict]:
-    """A small chart per person whose held notes in the window have a mood."""
-    charts = []
-    width, height, left, top, bottom = 320, 110, 26, 10, 20
-    inner = Scale(scale.start, scale.end, left, width - 10)
-    for row in report.people:
-        points = [(m, m.mood) for m in row.meetings if m.kind == "held" and m.mood is not None]
-        if not points:
-            continue
-
-        def y(mood: int) -> float:
-            return round(top + (5 - mood) / 4 * (height - top - bottom), 1)
-
-        dots = [
-            {"x": inner.x(m.date), "y": y(mood), "title": f"{m.date}: mood {mood}"}
-            for m, mood in points
-        ]
-        recent = [mood for _, mood in points[-4:]]
-        charts.append(
-            {
-                "person": row.person,
-                "name": row.name,
-                "width": width,
-                "height": height,
-                "dots": dots,
-                "polyline": " ".join(f"{d['x']},{d['y']}" for d in dots),
-                "grid": [{"y": y(level), "label": level} for level in (1, 3, 5)],
-                "ticks": [{"x": t["x"], "label": t["label"].split()[0]} for t in inner.ticks()],
-                "bottom": height - 4,
-                "left": left,
-                "right": width - 10,
-                "aria": f"{row.name}: mood over time, "
-                + ", ".join(f"{m.date} {mood}" for m, mood in points),
-                "latest": points[-1][1],
-                "recent": round(sum(recent) / len(recent), 1),
-            }
-        )
-    return charts
-
-
-STRIP_SLOTS = 12  # the insight strips show the last 12 held 1:1s
-SLOT = 14
-STRIP_HEIGHT = 36
-
-
-def _slots(meetings) -> tuple[list, float]:
-    """The last STRIP_SLOTS meetings, and the x offset that right-aligns them."""
-    shown = list(meetings)[-STRIP_SLOTS:]
-    return shown, 4 + (STRIP_SLOTS - len(shown)) * SLOT
-
-
-def ownership_strip(name: str, insights) -> dict:
-    """One column per held 1:1: the height is the share of its agenda points that were theirs;
-    a column under the 30% line is drawn as low."""
-    from ononotes.core.insights import LOW_OWNERSHIP
-
-    shown, left = _slots(insights.meetings)
-    top, bottom = 4, STRIP_HEIGHT - 4
-    cols, words = [], []
-    for index, meeting in enumerate(shown):
-        x = round(left + index * SLOT + 2, 1)
-        share = meeting.ownership
-        total = meeting.their_points + meeting.my_points
-        if share is None:
-            title = f"{meeting.date}: no agenda points"
-            cols.append({"x": x, "y": bottom - 2, "h": 2, "kind": "none", "title": title})
-        else:
-            h = max(round(share * (bottom - top), 1), 1.5)
-            title = (
-                f"{meeting.date}: {meeting.their_points} of {total} points theirs ({pct(share)})"
-            )
-            kind = "low" if share < LOW_OWNERSHIP else "ok"
-            cols.append({"x": x, "y": round(bottom - h, 1), "h": h, "kind": kind, "title": title})
-        words.append(title)
-    line_y = round(bottom - LOW_OWNERSHIP * (bottom - top), 1)
-    aria = f"{name}: their share of the agenda, 1:1 by 1:1: " + ("; ".join(words) or "none")
-    return {"cols": cols, "line_y": line_y, "aria": aria, "width": 8 + STRIP_SLOTS * SLOT}
-
-
-def development_strip(name: str, insights) -> dict:
-    """One square per held 1:1: filled when its growth section has something written."""
-    shown, left = _slots(insights.meetings)
-    cells: list[dict] = []
-    for index, meeting in enumerate(shown):
-        said = "growth talked about" if meeting.development else "no growth talk"
-        cells.append(
-            {
-                "x": round(left + index * SLOT + 1.5, 1),
-                "kind": "yes" if meeting.development else "no",
-                "title": f"{meeting.date}: {said}",
-            }
-        )
-    aria = f"{name}: growth talk, 1:1 by 1:1: " + (
-        "; ".join(c["title"] for c in cells) or "no held 1:1s"
-    )
-    return {"cells": cells, "aria": aria, "width": 8 + STRIP_SLOTS * SLOT}
-
-
-def mood_sparkline(name: str, insights) -> dict:
-    """The moods of the held 1:1s as a line, the last four (mood_recent) shaded."""
-    from ononotes.core.insights import MOOD_WINDOW
-
-    shown, left = _slots(insights.moods)
-    top, bottom = 5, STRIP_HEIGHT - 5
-
-    def y(mood: int) -> float:
-        return round(top + (5 - mood) / 4 * (bottom - top), 1)
-
-    dots = [
-        {
-            "x": round(left + index * SLOT + SLOT / 2, 1),
-            "y": y(m.mood),
-            "title": f"{m.date}: mood {m.mood}",
-        }
-        for index, m in enumerate(shown)
-    ]
-    recent = min(MOOD_WINDOW, len(dots))
-    shade_x = round(left + (len(dots) - recent) * SLOT, 1)
-    summary = f"{name}: mood " + (", ".join(str(m.mood) for m in shown) or "not recorded")
-    if insights.mood_recent is not None:
-        summary += f"; mean of the last {recent} {insights.mood_recent:.1f}"
-    if insights.mood_change is not None:
-        summary += f", {insights.mood_change:+.1f} against the {MOOD_WINDOW} before"
-    return {
-        "dots": dots,
-        "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
-        "shade_x": shade_x,
-        "shade_w": round(recent * SLOT, 1),
-        "aria": summary,
-        "width": 8 + STRIP_SLOTS * SLOT,
-    }
-
-
+# what each reason kind is called on the page (core/attention.py's kinds)
+REASON_LABELS = {
+    "overdue": "cadence",
+    "unconfirmed": "cadence",
+    "mood": "mood",
+    "my-items": "your items",
+    "their-items": "their items",
+    "topic": "topic",
+    "growth": "growth",
+    "agenda": "agenda",
+    "feedback": "feedback",
+}
+# the same kinds in the ranking rule's words
+REASON_WORDS = {
+    "overdue": "a 1:1 overdue",
+    "unconfirmed": "a meeting not confirmed",
+    "mood": "mood dropping",
+    "my-items": "your stuck items",
+    "their-items": "their stuck items",
+    "topic": "each of two topics they keep raising",
+    "growth": "no growth talk",
+    "agenda": "the agenda mostly yours",
+    "feedback": "no feedback given",
+}
 FLAG_BADGES = (
     ("low_ownership", "LOW AGENDA SHARE"),
     ("development_stale", "NO GROWTH TALK"),
@@ -419,143 +73,472 @@ FLAG_BADGES = (
 )
 
 
-def insight_rows(report: CadenceReport) -> list[dict]:
-    """Each person's insights as the dashboard draws them (docs/insights.md)."""
-    rows = []
-    for row in report.people:
-        i = row.insights
-        if i is None:
-            continue
-        flags = [label for attribute, label in FLAG_BADGES if getattr(i, attribute)]
-        if i.last_development is None:
-            last = "never" if i.held else "–"
-        else:
-            assert i.days_since_development is not None  # set whenever last_development is
-            last = f"{i.last_development}, {plural(i.days_since_development, 'day')} ago"
-        rows.append(
-            {
-                "person": row.person,
-                "name": row.name,
-                "insights": i,
-                "ownership": ownership_strip(row.name, i),
-                "development": development_strip(row.name, i),
-                "mood": mood_sparkline(row.name, i),
-                "last_development": last,
-                "badges": flags,
-                "flags": i.flags,
-                "inactive": not row.active,
-            }
-        )
-    return rows
+@dataclass(frozen=True)
+class Rule:
+    """A number's plain name on the page, and exactly how it is counted (a tooltip and a
+    footnote)."""
+
+    key: str
+    label: str
+    text: str
 
 
-def insight_limits() -> dict:
-    """The flags' thresholds, as the dashboard explains them (docs/insights.md)."""
-    from ononotes.core.insights import DEVELOPMENT_STALE_DAYS, LOW_OWNERSHIP, LOW_STREAK, MOOD_DROP
+def rules() -> dict[str, Rule]:
+    """Every number the pages show, in words (docs/reports.md and docs/insights.md say the same)."""
+    weights = ", ".join(f"{REASON_WORDS[kind]} {weight:g}" for kind, weight in WEIGHTS.items())
+    found = [
+        Rule(
+            "attention",
+            "Who needs you now",
+            f"Each reason has a weight ({weights}); an overdue 1:1 adds one more per full "
+            "interval it is late. A person's score is the sum of their reasons' weights; people "
+            "are ranked by score, then by the days since their last 1:1, then by name. Only "
+            "active people with a reason are listed.",
+        ),
+        Rule(
+            "overdue",
+            "Overdue 1:1s",
+            "Overdue when the days since the last held 1:1 are more than the cadence's interval "
+            "plus a quarter of it, rounded up: 9 days for weekly, 18 for biweekly, 38 for "
+            "monthly.",
+        ),
+        Rule(
+            "held",
+            "1:1s held",
+            "Notes dated in the window up to today whose status is held or not set; a planned "
+            "note whose day has come counts once notes of the meeting are written in it.",
+        ),
+        Rule(
+            "on-cadence",
+            "Gaps kept to the rhythm",
+            "The share of gaps between two held 1:1s that are no longer than the interval plus "
+            "a quarter of it (gap ≤ interval + ⌈interval ÷ 4⌉).",
+        ),
+        Rule(
+            "ownership",
+            "Their share of the agenda",
+            "Talking points under “Their agenda” ÷ all the points under “Their agenda” and “My "
+            f"agenda”, in held 1:1s. Flagged when under {pct(LOW_OWNERSHIP)} in each of the last "
+            f"{LOW_STREAK} 1:1s that had points.",
+        ),
+        Rule(
+            "growth",
+            "1:1s with growth talk",
+            "Held 1:1s whose growth, career or development section has something written ÷ "
+            f"held 1:1s. Flagged after {DEVELOPMENT_STALE_DAYS} days without one (or none yet).",
+        ),
+        Rule(
+            "feedback",
+            "1:1s with feedback",
+            "Held 1:1s whose feedback section (a heading with “feedback” in it) has something "
+            "written ÷ held 1:1s.",
+        ),
+        Rule(
+            "upward",
+            "Feedback for you",
+            "Held 1:1s with their feedback to you written — a “Feedback for me” section, or a "
+            "“From …:” line in a feedback section — ÷ held 1:1s.",
+        ),
+        Rule(
+            "cancelled",
+            "1:1s cancelled",
+            "Cancelled, rescheduled or no-show ÷ (held + cancelled), in the window.",
+        ),
+        Rule(
+            "mood",
+            "Mood",
+            "The report's own 1–5 rating in the note's mood field: the mean of the last 4 held "
+            f"1:1s with one; flagged when it fell by {abs(MOOD_DROP):g} or more against the 4 "
+            "before.",
+        ),
+        Rule(
+            "flagged",
+            "People flagged",
+            "People with at least one flag: a low share of the agenda, no growth talk, a mood "
+            "drop.",
+        ),
+        Rule(
+            "follow",
+            "Items done",
+            "Done ÷ (done + dropped + still open), over the action items created in the window; "
+            "cancelled items count for neither side.",
+        ),
+        Rule(
+            "open",
+            "Open items",
+            "Action items created in the window and not yet done, cancelled or dropped; "
+            "overdue: past their due date.",
+        ),
+        Rule(
+            "stuck",
+            "Stuck items",
+            f"Open items carried into {STALE_AFTER} or more later notes (stale), or past their "
+            "due date (overdue).",
+        ),
+    ]
+    return {rule.key: rule for rule in found}
 
+
+@dataclass(frozen=True)
+class Links:
+    """How the dashboard links: a note's ``path:line`` (``NoteLinks``), and a person's page
+    (``pages``: person -> address, empty for the one-file dashboard)."""
+
+    notes: NoteLinks = field(default_factory=NoteLinks)
+    pages: Mapping[str, str] = field(default_factory=dict)
+
+    def note(self, source: str | None) -> str | None:
+        return self.notes.href(source)
+
+    def page(self, person: str) -> str | None:
+        return self.pages.get(person)
+
+
+def collapsed(values: Sequence, limit: int) -> tuple[list, int]:
+    """The first ``limit`` of ``values``, and how many more there are."""
+    return list(values[:limit]), max(len(values) - limit, 0)
+
+
+def card(
+    label: str, value, note: str, rule: str, alert: bool = False, more: dict | None = None
+) -> dict:
     return {
-        "low": pct(LOW_OWNERSHIP),
-        "streak": LOW_STREAK,
-        "days": DEVELOPMENT_STALE_DAYS,
-        "drop": f"{abs(MOOD_DROP):g}",
-        "slots": STRIP_SLOTS,
+        "label": label,
+        "value": value,
+        "note": note,
+        "rule": rule,
+        "alert": alert,
+        "more": more,
     }
+
+
+# -- who needs you now ---------------------------------------------------------------------------
+
+
+def reason_view(reason, links: Links) -> dict:
+    return {
+        "kind": reason.kind,
+        "label": REASON_LABELS.get(reason.kind, reason.kind),
+        "text": reason.text,
+        "source": reason.source,
+        "href": links.note(reason.source),
+        "weight": f"{reason.weight:g}",
+    }
+
+
+def attention_view(ranked: Sequence[Attention], links: Links) -> list[dict]:
+    return [
+        {
+            "rank": rank,
+            "person": person.person,
+            "name": person.name,
+            "href": links.page(person.person),
+            "score": f"{person.score:g}",
+            "reasons": [reason_view(r, links) for r in person.reasons],
+        }
+        for rank, person in enumerate(ranked, start=1)
+    ]
+
+
+# -- items ---------------------------------------------------------------------------------------
+
+
+def item_row(item: ActionItem, links: Links, me: Sequence[str] = ()) -> dict:
+    """An item as the tables show it: its words without the date fields (the dates have their
+    own columns), whose it is, and a link to where it sits."""
+    return {
+        "person": item.person,
+        "owner": item.owner,
+        "mine": item.owner in me,
+        "text": without_fields(item.text),
+        "created": item.created,
+        "due": item.due,
+        "closed": item.closed,
+        "state": item.state,
+        "age": item.age_days,
+        "carried": item.times_carried,
+        "stale": item.stale,
+        "overdue": item.overdue,
+        "source": item.source,
+        "href": links.note(item.source),
+        "page": links.page(item.person),
+    }
+
+
+def stuck_order(item: ActionItem, me: Sequence[str]) -> tuple:
+    """Yours first, then overdue before stale only, then the longest carried, the oldest."""
+    return (item.owner not in me, not item.overdue, -item.times_carried, -(item.age_days or 0))
+
+
+# -- the sections ------------------------------------------------------------------------------------
+
+
+def overdue_card(cadence: CadenceReport) -> dict:
+    names, more = collapsed([row.name for row in cadence.overdue], CARD_NAMES)
+    note = ", ".join(names) or "none"
+    return card(
+        "Overdue 1:1s",
+        cadence.team.overdue,
+        note,
+        "overdue",
+        cadence.team.overdue > 0,
+        {"count": more, "href": "#overdue"} if more else None,
+    )
+
+
+def cadence_cards(cadence: CadenceReport, flagged: list[str]) -> list[dict]:
+    team = cadence.team
+    held_note = f"{team.cancelled} cancelled, {team.planned} planned"
+    if team.unconfirmed:
+        held_note += f", {team.unconfirmed} not confirmed"
+    cards = [
+        card("People", team.people, f"{team.active} active", "held"),
+        overdue_card(cadence),
+        card("1:1s held", team.held, held_note, "held", team.unconfirmed > 0),
+        card(
+            "Gaps kept to the rhythm",
+            pct(team.on_cadence_ratio),
+            "of the gaps between 1:1s were no longer than planned",
+            "on-cadence",
+        ),
+    ]
+    insights = team.insights
+    if insights is None:
+        return cards
+    names, more = collapsed(flagged, CARD_NAMES)
+    return cards + [
+        card(
+            "Their share of the agenda",
+            pct(insights.agenda_ownership),
+            f"{insights.their_points} of {insights.their_points + insights.my_points} "
+            "talking points were theirs",
+            "ownership",
+        ),
+        card(
+            "1:1s with growth talk",
+            pct(insights.development_coverage),
+            f"{insights.developed} of {insights.held} held",
+            "growth",
+        ),
+        card(
+            "1:1s with feedback",
+            pct(insights.feedback_coverage),
+            f"feedback for you in {pct(insights.upward_feedback)}",
+            "feedback",
+        ),
+        card(
+            "1:1s cancelled",
+            pct(insights.cancellation_rate),
+            f"{insights.cancelled} of {insights.held + insights.cancelled}",
+            "cancelled",
+        ),
+        card(
+            "People flagged",
+            len(flagged),
+            ", ".join(names) or "none",
+            "flagged",
+            bool(flagged),
+            {"count": more, "href": "#insights"} if more else None,
+        ),
+    ]
+
+
+def action_cards(actions: ActionsReport) -> list[dict]:
+    follow = actions.team
+    stuck = sum(1 for item in actions.items if item.stale or item.overdue)
+    return [
+        card(
+            "Items done",
+            pct(follow.follow_through),
+            f"{follow.done} of {follow.done + follow.dropped + follow.open} (cancelled aside)",
+            "follow",
+        ),
+        card("Open items", follow.open, f"{follow.overdue} past their due date", "open"),
+        card(
+            "Stuck items",
+            stuck,
+            f"{follow.stale} carried {STALE_AFTER}+ times, {follow.overdue} overdue",
+            "stuck",
+            stuck > 0,
+        ),
+    ]
+
+
+def timeline_rows(
+    cadence: CadenceReport, ranked: Sequence[Attention]
+) -> tuple[list[CadenceRow], int]:
+    """Everyone in slug order; past TIMELINE_LANES people, those who need you most (then the
+    longest since their last 1:1) and how many more."""
+    rows = list(cadence.people)
+    if len(rows) <= TIMELINE_LANES:
+        return rows, 0
+    rank = {a.person: index for index, a in enumerate(ranked)}
+    rows.sort(key=lambda r: (rank.get(r.person, len(rank)), -(r.days_since or 0), r.person))
+    return collapsed(rows, TIMELINE_LANES)
+
+
+def insight_row(row: CadenceRow, links: Links) -> dict | None:
+    """A person's insights as the dashboard's table draws them (docs/insights.md)."""
+    i = row.insights
+    if i is None:
+        return None
+    if i.last_development is None:
+        last = "never" if i.held else "–"
+    else:
+        last = f"{i.last_development}, {plural(i.days_since_development or 0, 'day')} ago"
+    topic = i.topics[0] if i.topics else None
+    return {
+        "person": row.person,
+        "name": row.name,
+        "href": links.page(row.person),
+        "insights": i,
+        "ownership": ownership_strip(row.name, i),
+        "development": development_strip(row.name, i),
+        "mood": mood_sparkline(row.name, i),
+        "last_development": last,
+        "badges": [label for attribute, label in FLAG_BADGES if getattr(i, attribute)],
+        "flags": i.flags,
+        "inactive": not row.active,
+        "topic": topic,
+        "topic_href": links.note(topic.latest) if topic else None,
+        "topics": len(i.topics),
+    }
+
+
+def insight_rows(cadence: CadenceReport, links: Links) -> tuple[list[dict], int]:
+    """Every person's insights; past INSIGHT_ROWS people, the flagged first."""
+    rows = [r for r in (insight_row(row, links) for row in cadence.people) if r is not None]
+    if len(rows) > INSIGHT_ROWS:
+        rows.sort(key=lambda r: (-len(r["badges"]), -r["topics"], r["person"]))
+    return collapsed(rows, INSIGHT_ROWS)
+
+
+def follow_bars(actions: ActionsReport) -> dict:
+    """The stacked bars: everyone (or, past BAR_ROWS, the lowest follow-through first) and the
+    team; owners with you first."""
+    people = list(actions.people)
+    if len(people) > BAR_ROWS:
+        people.sort(key=lambda r: (r.follow_through is None, r.follow_through or 0, r.name))
+    people, people_more = collapsed(people, BAR_ROWS)
+    owners = sorted(actions.owners, key=lambda row: row.name not in actions.me)
+    if len(owners) > BAR_ROWS:
+        mine = [r for r in owners if r.name in actions.me]
+        rest = sorted(
+            (r for r in owners if r.name not in actions.me),
+            key=lambda r: (r.follow_through is None, r.follow_through or 0, r.name),
+        )
+        owners = mine + rest
+    owners, owners_more = collapsed(owners, BAR_ROWS)
+    return {
+        "people": bars([*people, actions.team]),
+        "people_more": people_more,
+        "owners": bars(owners, actions.me),
+        "owners_more": owners_more,
+    }
+
+
+def mood_charts(cadence: CadenceReport, scale) -> tuple[list[dict], int]:
+    """A mood chart per person with a mood in the period; past MOOD_CHARTS, the drops and the
+    lowest moods first."""
+    rows = list(cadence.people)
+    if len(rows) > MOOD_CHARTS:
+
+        def lowest(row: CadenceRow) -> tuple:
+            i = row.insights
+            dropped = bool(i and i.mood_drop)
+            return (not dropped, i.mood_recent if i and i.mood_recent is not None else 6)
+
+        rows.sort(key=lowest)
+    charts = [mood_chart(r.name, r.person, r.meetings, scale) for r in rows]
+    return collapsed([c for c in charts if c is not None], MOOD_CHARTS)
 
 
 def _signed(value: float | None) -> str:
     return "–" if value is None else f"{value:+.1f}".replace("-", "−")
 
 
-def card(label: str, value, note: str, alert: bool = False) -> dict:
-    return {"label": label, "value": value, "note": note, "alert": alert}
+def cadence_view(cadence: CadenceReport, ranked: Sequence[Attention], links: Links) -> dict:
+    scale = time_scale(cadence.people, cadence.window.since, cadence.as_of, TIMELINE_DAYS)
+    lanes, lanes_more = timeline_rows(cadence, ranked)
+    insights, insights_more = insight_rows(cadence, links)
+    moods, moods_more = mood_charts(cadence, scale)
+    return {
+        "timeline": timeline(lanes, scale, cadence.as_of),
+        "lanes_more": lanes_more,
+        "insights": insights,
+        "insights_more": insights_more,
+        "flagged": [r for r in insights if r["flags"]],
+        "team_insights": cadence.team.insights,
+        "moods": moods,
+        "moods_more": moods_more,
+    }
 
 
-def view(cadence: CadenceReport | None, actions: ActionsReport | None, title: str) -> dict:
+def actions_view(actions: ActionsReport, links: Links) -> dict:
+    stuck = sorted(
+        (item for item in actions.items if item.stale or item.overdue),
+        key=lambda item: stuck_order(item, actions.me),
+    )
+    shown, more = collapsed(stuck, ITEM_ROWS)
+    return {
+        "bars": follow_bars(actions),
+        "ages": age_histogram(actions),
+        "stuck": [item_row(item, links, actions.me) for item in shown],
+        "stuck_more": more,
+        "stuck_total": len(stuck),
+    }
+
+
+def view(
+    cadence: CadenceReport | None,
+    actions: ActionsReport | None,
+    title: str,
+    links: Links | None = None,
+) -> dict:
     """Everything the template draws, as plain values."""
+    links = links or Links()
     report = cadence or actions
-    as_of = report.as_of if report else None
     window = report.window if report else None
+    ranked: tuple[Attention, ...] = ()
+    if cadence is not None:
+        items = actions.items if actions is not None else ()
+        me = actions.me if actions is not None else ()
+        ranked = who_needs_you(cadence.people, items, me, cadence.as_of)
+    attention = attention_view(ranked, links)
     context: dict = {
         "title": title,
-        "as_of": as_of,
+        "as_of": report.as_of if report else None,
         "since": window.since if window else None,
         "until": window.end if window else None,
         "cadence": cadence,
         "actions": actions,
         "pct": pct,
+        "signed": _signed,
+        "links": links,
+        "rules": rules(),
+        "attention": attention[:ATTENTION_SHOWN],
+        "attention_rest": attention[ATTENTION_SHOWN:],
         "cards": [],
+        "limits": {"slots": STRIP_SLOTS, "days": TIMELINE_DAYS, "stale_after": STALE_AFTER},
     }
     if cadence is not None:
-        team = cadence.team
-        context["cards"] += [
-            card("people", team.people, f"{team.active} active"),
-            card(
-                "overdue 1:1s",
-                team.overdue,
-                ", ".join(r.name for r in cadence.overdue) or "none",
-                team.overdue > 0,
-            ),
-            card(
-                "held",
-                team.held,
-                f"{team.cancelled} cancelled, {team.planned} planned"
-                + (f", {team.unconfirmed} not confirmed" if team.unconfirmed else ""),
-                team.unconfirmed > 0,
-            ),
-            card("gaps on cadence", pct(team.on_cadence_ratio), "gap ≤ interval + ¼"),
-        ]
-        timeline_view = timeline(cadence)
-        context["timeline"] = timeline_view
-        context["moods"] = moods(cadence, Scale(timeline_view["start"], timeline_view["end"]))
-        context["insights"] = insight_rows(cadence)
-        context["limits"] = insight_limits()
-        context["team_insights"] = team.insights
-        context["signed"] = _signed
-        flagged = [r["name"] for r in context["insights"] if r["flags"]]
-        if team.insights is not None:
-            context["cards"] += [
-                card(
-                    "agenda ownership",
-                    pct(team.insights.agenda_ownership),
-                    "their points of all agenda points",
-                ),
-                card(
-                    "growth talked about",
-                    pct(team.insights.development_coverage),
-                    "of held 1:1s",
-                ),
-                card(
-                    "cancelled 1:1s",
-                    pct(team.insights.cancellation_rate),
-                    "cancelled ÷ (held + cancelled)",
-                ),
-                card("people flagged", len(flagged), ", ".join(flagged) or "none", bool(flagged)),
-            ]
+        context |= cadence_view(cadence, ranked, links)
+        flagged = [row.name for row in cadence.people if row.insights and row.insights.flags]
+        context["cards"] += cadence_cards(cadence, flagged)
     if actions is not None:
-        follow = actions.team
-        context["cards"] += [
-            card(
-                "follow-through",
-                pct(follow.follow_through),
-                f"{follow.done} of {follow.done + follow.dropped + follow.open} done",
-            ),
-            card("open items", follow.open, f"{follow.overdue} overdue"),
-            card("stale items", follow.stale, "open, carried 3+ times", follow.stale > 0),
-        ]
-        owners = sorted(actions.owners, key=lambda row: row.name not in actions.me)
-        context["people_bars"] = bars(list(actions.people) + [actions.team])
-        context["owner_bars"] = bars(owners, actions.me)
-        context["ages"] = age_histogram(actions)
-        context["attention"] = [i for i in actions.items if i.stale or i.overdue]
-        context["stale"] = [i for i in actions.items if i.stale]
+        context |= actions_view(actions, links)
+        context["cards"] += action_cards(actions)
     return context
 
 
 def render_html(
-    cadence: CadenceReport | None, actions: ActionsReport | None, title: str = ""
+    cadence: CadenceReport | None,
+    actions: ActionsReport | None,
+    title: str = "",
+    links: Links | None = None,
 ) -> str:
     """The dashboard as one HTML document (a string)."""
     from ononotes.render.page import page_environment
 
     env = page_environment()
-    return env.get_template(TEMPLATE).render(view(cadence, actions, title))
+    return env.get_template(TEMPLATE).render(view(cadence, actions, title, links))
