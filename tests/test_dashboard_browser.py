@@ -160,7 +160,7 @@ def test_dom_has_the_charts_and_hostile_text_stays_text(dashboard, browser):
     assert SCRIPT in text and IMG in text
     assert "Gus <script>alert(2)</script>" in text
     assert "gus/2026-03-30.md:10" in text  # the stale item, where it sits
-    assert "Whose 1:1 is it?" in text and "20% theirs (1 of 5 points)" in text
+    assert "Whose 1:1 is it?" in text and "20% theirs1 of 5 points" in text
     page.close()
 
 

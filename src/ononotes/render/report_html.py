@@ -25,7 +25,6 @@ from ononotes.render.charts import (
     mood_sparkline,
     ownership_strip,
     pct,
-    plural,
     time_scale,
     timeline,
 )
@@ -382,10 +381,8 @@ def insight_row(row: CadenceRow, links: Links) -> dict | None:
     i = row.insights
     if i is None:
         return None
-    if i.last_development is None:
-        last = "never" if i.held else "–"
-    else:
-        last = f"{i.last_development}, {plural(i.days_since_development or 0, 'day')} ago"
+    never = "never" if i.held else "–"
+    last = str(i.last_development) if i.last_development else never
     topic = i.topics[0] if i.topics else None
     return {
         "person": row.person,
