@@ -378,6 +378,8 @@ def test_a_missing_folder_is_refused_and_none_is_created(vault, run, tmp_path):
         (["--site", "{site}", "--format", "md"], "--site writes HTML pages"),
         (["--site", "{site}", "-o", "{site}/x.html"], "give one of them"),
         (["cadence", "--site", "{site}"], "shows both reports"),
+        (["--format", "md", "-o", "{site}"], "names a folder"),
+        (["-o", "{site}/"], "names a folder"),
     ],
 )
 def test_contradictory_options_are_refused(vault, run, tmp_path, args, words):
@@ -425,6 +427,19 @@ def test_pages_of_people_gone_are_removed_and_other_files_kept(vault, run, tmp_p
     shutil.rmtree(vault / "bob")
     assert run(vault, "report", "--site", str(site)).exit_code == 0
     assert sorted(p.name for p in (site / "people").iterdir()) == ["alice.html", "mine.html"]
+
+
+def test_a_site_of_one_person_leaves_the_other_pages(vault, run, tmp_path):
+    note = "---\ndate: 2026-11-03\n---\n- [ ] @{0} a\n"
+    build_tree(
+        vault,
+        {"alice/2026-11-03.md": note.format("alice"), "bob/2026-11-03.md": note.format("bob")},
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run(vault, "report", "--site", str(site)).exit_code == 0
+    assert run(vault, "report", "--site", str(site), "--person", "alice").exit_code == 0
+    assert sorted(p.name for p in (site / "people").iterdir()) == ["alice.html", "bob.html"]
 
 
 def test_a_roll_up_site_has_a_page_per_vault_person(tmp_path, run):

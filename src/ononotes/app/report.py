@@ -417,9 +417,14 @@ def site_folder_asked(
         if fmt not in (None, "html"):
             raise UsageError(f"--site writes HTML pages, not {fmt}: leave out --format")
         return Path(site)
-    if fmt == "html" and output is not None and names_a_folder(output):
-        return Path(output)
-    return None
+    if output is None or not names_a_folder(output):
+        return None
+    if fmt != "html":
+        raise UsageError(
+            f"-o {output} names a folder, which only the HTML site is written into "
+            "(--format html -o DIR/, or --site DIR); give a file name for other formats"
+        )
+    return Path(output)
 
 
 def site_folder(folder: Path) -> Path:
@@ -472,7 +477,8 @@ def write_site(
     pages = render_site(site, note_links(roots))
     for name, html in pages.items():
         write_atomically(folder / name, html)
-    remove_stale_pages(folder, set(pages))
+    if person is None:  # a site of one person leaves the others' pages be
+        remove_stale_pages(folder, set(pages))
     problems += cadence.problems
     summary = f"{folder / INDEX} and {len(pages) - 1} person pages in {folder / PEOPLE}"
     return ReportResult(summary, problems, folder / INDEX)

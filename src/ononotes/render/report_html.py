@@ -9,6 +9,7 @@ note text is data, never markup. No script, nothing loaded from the network.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -199,8 +200,15 @@ def collapsed(values: Sequence, limit: int) -> tuple[list, int]:
 
 
 def card(
-    label: str, value, note: str, rule: str, alert: bool = False, more: dict | None = None
+    label: str,
+    value,
+    note: str = "",
+    rule: str | None = None,
+    alert: bool = False,
+    more: dict | None = None,
 ) -> dict:
+    """A card: a number (or a day) with its plain name, a line under it, the key of the rule
+    that says how it is counted, and maybe a link to the rest of a list it names."""
     return {
         "label": label,
         "value": value,
@@ -208,6 +216,7 @@ def card(
         "rule": rule,
         "alert": alert,
         "more": more,
+        "date": isinstance(value, dt.date),
     }
 
 

@@ -39,6 +39,7 @@ from ononotes.render.note_html import note_body_html
 from ononotes.render.page import NoteLinks, page_environment
 from ononotes.render.report_html import (
     Links,
+    card,
     item_row,
     reason_view,
     render_html,
@@ -139,41 +140,30 @@ def page_names(people: Sequence[str]) -> dict[str, str]:
 # -- a person's page ------------------------------------------------------------------------------
 
 
-def _card(label: str, value, note: str = "", rule: str | None = None, alert: bool = False) -> dict:
-    return {
-        "label": label,
-        "value": value,
-        "note": note,
-        "rule": rule,
-        "alert": alert,
-        "date": isinstance(value, dt.date),
-    }
-
-
 def person_cards(row: CadenceRow, items: Sequence[ActionItem]) -> list[dict]:
     counted = tally(items).row(row.person)
     i = row.insights
     cards = [
-        _card(
+        card(
             "Last 1:1",
             row.last_held or "never",
             "–" if row.days_since is None else f"{plural(row.days_since, 'day')} ago",
             "overdue",
             row.overdue,
         ),
-        _card(
+        card(
             "Next due",
             row.next_due or "–",
             f"{row.cadence}" + (" · OVERDUE" if row.overdue else ""),
         ),
-        _card("1:1s held", row.held, f"{row.cancelled} cancelled, {row.planned} planned", "held"),
-        _card(
+        card("1:1s held", row.held, f"{row.cancelled} cancelled, {row.planned} planned", "held"),
+        card(
             "Items done",
             pct(counted.follow_through),
             f"{counted.done} of {counted.done + counted.dropped + counted.open}",
             "follow",
         ),
-        _card(
+        card(
             "Open items",
             counted.open,
             f"{counted.stale} stale, {counted.overdue} overdue",
@@ -184,27 +174,27 @@ def person_cards(row: CadenceRow, items: Sequence[ActionItem]) -> list[dict]:
     if i is None:
         return cards
     return cards + [
-        _card(
+        card(
             "Their share of the agenda",
             pct(i.agenda_ownership),
             f"{i.their_points} of {i.their_points + i.my_points} points",
             "ownership",
             i.low_ownership,
         ),
-        _card(
+        card(
             "Growth talk",
             pct(i.development_coverage),
             f"last {i.last_development or 'never'}",
             "growth",
             i.development_stale,
         ),
-        _card(
+        card(
             "Feedback",
             pct(i.feedback_coverage),
             f"last {i.last_feedback or 'never'} · for you {pct(i.upward_feedback)}",
             "feedback",
         ),
-        _card(
+        card(
             "Mood",
             "–" if i.mood_recent is None else f"{i.mood_recent:.1f}",
             "mean of the last 4"
