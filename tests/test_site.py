@@ -414,7 +414,8 @@ def test_the_site_is_written_through_a_symlinked_folder(vault, run, tmp_path):
     assert (real / "index.html").is_file() and (real / "people" / "alice.html").is_file()
 
 
-def test_pages_of_people_gone_are_removed_and_other_files_kept(vault, run, tmp_path):
+def site_of_alice_and_bob(vault: Path, run, tmp_path: Path) -> Path:
+    """The site of a vault of Alice and Bob, one note each."""
     note = "---\ndate: 2026-11-03\n---\n- [ ] @{0} a\n"
     build_tree(
         vault,
@@ -423,6 +424,11 @@ def test_pages_of_people_gone_are_removed_and_other_files_kept(vault, run, tmp_p
     site = tmp_path / "site"
     site.mkdir()
     assert run(vault, "report", "--site", str(site)).exit_code == 0
+    return site
+
+
+def test_pages_of_people_gone_are_removed_and_other_files_kept(vault, run, tmp_path):
+    site = site_of_alice_and_bob(vault, run, tmp_path)
     (site / "people" / "mine.html").write_text("<p>my own page</p>")
     shutil.rmtree(vault / "bob")
     assert run(vault, "report", "--site", str(site)).exit_code == 0
@@ -430,14 +436,7 @@ def test_pages_of_people_gone_are_removed_and_other_files_kept(vault, run, tmp_p
 
 
 def test_a_site_of_one_person_leaves_the_other_pages(vault, run, tmp_path):
-    note = "---\ndate: 2026-11-03\n---\n- [ ] @{0} a\n"
-    build_tree(
-        vault,
-        {"alice/2026-11-03.md": note.format("alice"), "bob/2026-11-03.md": note.format("bob")},
-    )
-    site = tmp_path / "site"
-    site.mkdir()
-    assert run(vault, "report", "--site", str(site)).exit_code == 0
+    site = site_of_alice_and_bob(vault, run, tmp_path)
     assert run(vault, "report", "--site", str(site), "--person", "alice").exit_code == 0
     assert sorted(p.name for p in (site / "people").iterdir()) == ["alice.html", "bob.html"]
 
@@ -536,7 +535,7 @@ def test_pages_keep_their_size_budget(generated_site):
 
 @pytest.mark.skipif(
     not os.environ.get("ONO_SITE_BUDGET_200"),
-    reason="the 200-person benchmark vault takes a minute: set ONO_SITE_BUDGET_200=1 "
+    reason="the 200-person benchmark vault takes half a minute: set ONO_SITE_BUDGET_200=1 "
     "(benchmarks/site.py measures the same)",
 )
 def test_budgets_on_the_200_person_benchmark_vault(tmp_path):
