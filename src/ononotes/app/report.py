@@ -28,7 +28,7 @@ from ononotes.core.window import Window, make_window
 from ononotes.errors import UsageError
 from ononotes.render.page import NoteLinks
 from ononotes.store.results import person_results
-from ononotes.store.vault import Vault, load_config, load_vault, write_atomically
+from ononotes.store.vault import Vault, load_config, load_vault, names_a_folder, write_atomically
 
 if TYPE_CHECKING:
     from ononotes.render.site import PersonPageParts, PrivateText
@@ -346,12 +346,6 @@ def note_links(roots: Sequence[Path]) -> NoteLinks:
             (f"{name}/", str(root)) for name, root in zip(vault_names(roots), roots, strict=True)
         ]
     return NoteLinks(tuple(prefixes), load_config(roots[0]).editor_url if roots else None)
-
-
-def names_a_folder(output: str | os.PathLike) -> bool:
-    """Whether ``-o`` names a folder: a path ending in a slash, or an existing folder."""
-    text = os.fspath(output)
-    return text.endswith(("/", os.sep)) or Path(text).expanduser().is_dir()
 
 
 def run_report(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,14 @@ from ononotes.core.model import PLANNED, Note, Profile
 from ononotes.errors import OnoError, UsageError
 from ononotes.store.planned import refresh_planned_note
 from ononotes.store.results import person_results
-from ononotes.store.vault import CACHE_DIR, CONFIG_NAME, load_config, load_vault, output_target
+from ononotes.store.vault import (
+    CACHE_DIR,
+    CONFIG_NAME,
+    load_config,
+    load_vault,
+    names_a_folder,
+    output_target,
+)
 
 DEFAULT_DASHBOARD = f"{CACHE_DIR}/dashboard.html"
 
@@ -42,12 +48,6 @@ class PlannedAhead:
         today = self.today
         planned = [n.path for n in notes if n.date > today and n.effective_status(today) == PLANNED]
         return {"planned": tuple(planned)}
-
-
-def names_a_folder(output: str) -> bool:
-    """Whether ``-o`` names the HTML site's folder (a path ending in a slash, or an existing
-    folder) rather than the one-file dashboard; ``app.report`` decides the same way."""
-    return output.endswith(("/", os.sep)) or Path(output).expanduser().is_dir()
 
 
 def refresh_planned_notes(root: Path, today: dt.date) -> list[str]:

@@ -1118,6 +1118,13 @@ def write_atomically(path: Path, text: str | bytes) -> Path:
     return path.expanduser()
 
 
+def names_a_folder(output: str | os.PathLike) -> bool:
+    """Whether ``-o`` names a folder (the HTML site's) rather than a file: a path ending in a
+    slash, or an existing folder."""
+    text = os.fspath(output)
+    return text.endswith(("/", os.sep)) or Path(text).expanduser().is_dir()
+
+
 def output_target(path: Path) -> Path:
     """Where output named ``path`` goes: through a symlink to the file it names (the link
     stays a link), never into a FIFO, a device or a socket, never into a folder that does not
