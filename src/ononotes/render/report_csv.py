@@ -30,7 +30,7 @@ UNPREFIXED = ("follow_through", "median_days_to_close")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -47,7 +47,7 @@ def _table(header: list[str], rows: list[dict[str, Any]]) -> str:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(row.get(key)) for key in header])
+        writer.writerow([csv_cell(row.get(key)) for key in header])
     return out.getvalue()
 
 

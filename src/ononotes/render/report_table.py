@@ -15,6 +15,18 @@ from ononotes.core.reports import ActionItem, ActionsReport, CadenceReport, Foll
 from ononotes.core.window import Window
 
 WIDTH = 80
+# the follow-through counters' columns (``ono rollup`` prints the same)
+COUNTER_HEADER = (
+    "CREATED",
+    "DONE",
+    "OPEN",
+    "DROPPED",
+    "CXL",
+    "FOLLOW",
+    "MED DAYS",
+    "STALE",
+    "OVERDUE",
+)
 RED, YELLOW, GREEN, BOLD, DIM = "31;1", "33", "32", "1", "2"
 
 
@@ -219,18 +231,7 @@ def _counter_rows(rows: Sequence[FollowThrough]) -> list[tuple[str, ...]]:
 def _counters(
     label: str, rows: Sequence[FollowThrough], team: FollowThrough | None, color: bool, me=()
 ):
-    header = (
-        label,
-        "CREATED",
-        "DONE",
-        "OPEN",
-        "DROPPED",
-        "CXL",
-        "FOLLOW",
-        "MED DAYS",
-        "STALE",
-        "OVERDUE",
-    )
+    header = (label, *COUNTER_HEADER)
     right = (False,) + (True,) * 9
     body = _counter_rows(rows)
     if me:

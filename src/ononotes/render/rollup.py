@@ -16,7 +16,7 @@ from typing import Any
 
 from ononotes.core.reports import FollowThrough
 from ononotes.core.rollup import OTHER, Rollup, RollupGroup
-from ononotes.render.report_csv import _cell as csv_cell
+from ononotes.render.report_csv import csv_cell
 from ononotes.render.report_json import (
     CADENCE_TEAM_KEYS,
     COUNTER_KEYS,
@@ -26,6 +26,7 @@ from ononotes.render.report_json import (
 )
 from ononotes.render.report_table import (
     BOLD,
+    COUNTER_HEADER,
     counter_cells,
     day,
     grid,
@@ -36,17 +37,6 @@ from ononotes.render.report_table import (
 )
 
 GROUP_EXTRA_KEYS = ("planned", "active", "vaults", "as_of", "mood_recent")
-COUNTER_HEADER = (
-    "CREATED",
-    "DONE",
-    "OPEN",
-    "DROPPED",
-    "CXL",
-    "FOLLOW",
-    "MED DAYS",
-    "STALE",
-    "OVERDUE",
-)
 # the terminal's short column names, in words for Markdown and HTML (as ``ono report`` has them)
 HEADER_WORDS = {
     "CXL": "Cancelled",
