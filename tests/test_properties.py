@@ -312,6 +312,10 @@ def test_the_chain_rule_partitions_appearances_into_items(history):
             else:
                 assert item.state == DROPPED and item.closed == seen[last + 1].date
             assert item.times_carried == run[1:].count("open")
+            carried = [
+                seen[i].date for i in range(first + 1, last + 1) if states[i][item.key] == "open"
+            ]
+            assert item.carried_on == tuple(carried)
             assert item.stale == (item.state == "open" and item.times_carried >= 3)
             assert item.overdue == (item.state == "open" and bool(item.due and item.due < as_of))
             created = [

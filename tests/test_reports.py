@@ -488,3 +488,24 @@ def test_notes_of_one_day_and_name_in_two_folders_follow_in_one_order_whatever_t
     # x/ before y/: b is dropped at x/2026-01-08.md, then both start again in y/2026-01-08.md
     states = [(i.key, i.state) for i in follow_items("x", one, D(2026, 2, 1))]
     assert states == [("a", "done"), ("b", "dropped"), ("a", "open"), ("b", "open")]
+
+
+def test_an_item_knows_the_dates_it_was_carried_to():
+    """The site's item history puts a dot on each note an item was carried to, open."""
+    import datetime as dt
+
+    from ononotes.core.reports import follow_items
+
+    from .conftest import parse_files
+
+    notes, _ = parse_files(
+        {
+            "a/2026-01-05.md": "---\ndate: 2026-01-05\n---\n- [ ] x\n- [ ] y\n",
+            "a/2026-01-12.md": "---\ndate: 2026-01-12\n---\n- [ ] x\n- [ ] y\n",
+            "a/2026-01-19.md": "---\ndate: 2026-01-19\n---\n- [x] x\n",
+            "a/2026-01-26.md": "---\ndate: 2026-01-26\n---\n- [x] x\n",
+        }
+    )
+    x, y = follow_items("a", notes, dt.date(2026, 2, 1))
+    assert x.carried_on == (dt.date(2026, 1, 12),) and x.times_carried == 1
+    assert y.carried_on == (dt.date(2026, 1, 12),) and y.state == "dropped"

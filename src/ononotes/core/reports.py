@@ -290,6 +290,7 @@ class ActionItem(CachedRecord):
     first_note: str = ""  # path of the note it first appears in
     days_to_close: int | None = None
     age_days: int | None = None  # as-of minus created, for open items
+    carried_on: tuple[dt.date, ...] = ()  # the dates of the notes it was carried to, open
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +337,7 @@ class _Chain:
     closed: dt.date | None = None
     created_field: dt.date | None = None
     times_carried: int = 0
+    carried_on: list[dt.date] | None = None  # made on the first carry: most items have none
 
     @classmethod
     def start(cls, person: str, note: Note, item: Item, state: str) -> _Chain:
@@ -349,6 +351,9 @@ class _Chain:
         if self.state == OPEN:
             if state == OPEN:
                 self.times_carried += 1
+                if self.carried_on is None:
+                    self.carried_on = []
+                self.carried_on.append(note.date)
             else:
                 self.state, self.closed = state, _closed_on(note, item, state)
         if self.created_field is None:
@@ -387,6 +392,7 @@ class _Chain:
             self.first_note.path,
             (closed - created).days if state == DONE and closed is not None else None,
             (as_of - created).days if is_open else None,
+            tuple(self.carried_on) if self.carried_on else (),
         )
 
 

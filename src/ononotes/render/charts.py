@@ -464,20 +464,14 @@ def mood_sparkline(name: str, insights: PersonInsights) -> dict:
 # -- an item's history ------------------------------------------------------------------------------
 
 
-def item_track(item: ActionItem, meetings: Sequence[Meeting], scale: Scale, as_of: dt.date) -> dict:
-    """An item from created to closed (or as-of, while open) on ``scale``: a dot on each later
-    meeting it was carried to, its end drawn by how it ended."""
+def item_track(item: ActionItem, scale: Scale, as_of: dt.date) -> dict:
+    """An item from created to closed (or as-of, while open) on ``scale``: a dot on each note
+    it was carried to open (``ActionItem.carried_on``), its end drawn by how it ended."""
     end = item.closed or as_of
-    first = next((m.date for m in meetings if m.path == item.first_note), item.created)
-    last_path = item.source.rpartition(":")[0]
-    last = next((m.date for m in meetings if m.path == last_path), end)
-    carried = [m.date for m in meetings if first < m.date <= last and m.date < end]
-    if item.state == "open":
-        carried = carried[-item.times_carried :] if item.times_carried else []
     return {
         "x1": scale.clipped(item.created),
         "x2": scale.clipped(end),
-        "dots": [scale.pct(day) for day in carried if day in scale],
+        "dots": [scale.pct(day) for day in item.carried_on if day in scale],
         "kind": item.state,
         "title": item_history_words(item),
     }

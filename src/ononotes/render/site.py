@@ -250,7 +250,7 @@ def item_history(
     first), each with its history drawn on ``scale``; how many older closed ones, by state."""
 
     def view(item: ActionItem) -> dict:
-        return item_row(item, links, me) | {"track": item_track(item, row.meetings, scale, as_of)}
+        return item_row(item, links, me) | {"track": item_track(item, scale, as_of)}
 
     still_open = sorted((i for i in items if i.state == "open"), key=lambda i: stuck_order(i, me))
     closed = sorted(

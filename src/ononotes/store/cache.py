@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from ononotes import __version__
 
-FORMAT = 14  # bump when what is stored, or how notes are parsed, changes
+FORMAT = 15  # bump when what is stored, or how notes are parsed, changes
 
 
 def cache_dir() -> Path:
