@@ -283,16 +283,14 @@ def todo(settings: Settings, slug: str | None, owner: str | None, overdue: bool,
     from ononotes.app.todo import open_items
     from ononotes.render.report_json import items_json
     from ononotes.render.text import todo_list
-    from ononotes.store.vault import load_config
 
-    root = settings.root()
-    found = open_items(root, _today(), slug, owner, overdue)
+    found = open_items(settings.root(), _today(), slug, owner, overdue)
     _warn(found.problems)
     if fmt == "json":
         click.echo(items_json(found.rows), nl=False)
         return
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(todo_list(found.rows, load_config(root).me, color), nl=False)
+    click.echo(todo_list(found.rows, found.me, color), nl=False)
 
 
 @cli.command()

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 from ononotes.adapters.git import autocommit
-from ononotes.store.locks import person_lock
 from ononotes.store.scaffold import (
     NewResult,
     scaffold_meeting,
@@ -30,10 +29,7 @@ def new_meeting(
     """Scaffold the next meeting with ``slug`` (``store.scaffold.scaffold_meeting``: the template
     rendered, the open items of the last note carried, written atomically), then commit what it
     wrote when ``autocommit = true``."""
-    with person_lock(root, slug):  # one writer of a person's notes at a time
-        outcome = scaffold_meeting(
-            root, slug, today, date, meeting_type, template, dry_run, private
-        )
+    outcome = scaffold_meeting(root, slug, today, date, meeting_type, template, dry_run, private)
     if outcome.written:
         autocommit(root, load_config(root), outcome.paths, f"ono new {slug} {outcome.date}")
     return outcome

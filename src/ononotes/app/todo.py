@@ -20,6 +20,13 @@ from ononotes.store.vault import (
 
 
 @dataclass(frozen=True)
+class OpenItems(Listing):
+    """``ono todo``'s items, and whose they are when they are yours (``me``)."""
+
+    me: str = "me"
+
+
+@dataclass(frozen=True)
 class OpenItemRows:
     """Each person's open items as of ``today`` by the one rule (``ono todo``), for the store."""
 
@@ -37,7 +44,7 @@ def open_items(
     person: str | None = None,
     owner: str | None = None,
     overdue: bool = False,
-) -> Listing:
+) -> OpenItems:
     """``ono todo``: the open items of each person (or of ``person``) by the one rule
     (``reports.open_items``), those of ``owner`` alone, or the overdue ones alone."""
     config = load_config(root)
@@ -55,7 +62,7 @@ def open_items(
         for item in everyone
         if (owner is None or item.owner == owner) and (not overdue or item.overdue)
     ]
-    return Listing(items, found.problems)
+    return OpenItems(items, found.problems, config.me)
 
 
 def _require_owner(owner: str, me: str, people: Sequence[str], items: Sequence[ActionItem]):
@@ -63,4 +70,4 @@ def _require_owner(owner: str, me: str, people: Sequence[str], items: Sequence[A
     the closest name, rather than answer "no open items"."""
     known = {*people, me, *(item.owner for item in items)}
     if owner not in known:
-        raise UsageError(unknown_person_message(sorted(known), owner).replace("person", "owner", 1))
+        raise UsageError(unknown_person_message(sorted(known), owner, what="owner"))

@@ -27,10 +27,16 @@ def check_date(value: str | dt.date | None, option: str) -> dt.date | None:
         raise UsageError(f"{option} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
-def unknown_person_message(people: Sequence[str], slug: str) -> str:
-    """The refusal for a slug that is nobody in ``people``, with the closest one suggested."""
+def closest_person(people: Sequence[str], slug: str) -> str | None:
+    """The one of ``people`` that ``slug`` most likely mistypes, if any is close enough."""
     import difflib
 
     close = difflib.get_close_matches(slug, list(people), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"no person {slug!r} in this vault{hint}"
+    return close[0] if close else None
+
+
+def unknown_person_message(people: Sequence[str], slug: str, what: str = "person") -> str:
+    """The refusal for a slug that is nobody in ``people``, with the closest one suggested."""
+    close = closest_person(people, slug)
+    hint = f"; did you mean {close!r}?" if close else ""
+    return f"no {what} {slug!r} in this vault{hint}"

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ononotes.core.checks import closest_person
 from ononotes.core.fields import OWNER_RE, without_fields
 from ononotes.core.model import PLANNED, UNASSIGNED, Item, Note
 from ononotes.core.window import meeting_kind
@@ -88,8 +89,6 @@ def _phantom(older: Note, ticked: Item, later: Note, still_open: Item) -> Findin
 def unknown_owners(notes: Iterable[Note], people: Iterable[str], me: str) -> list[Finding]:
     """Items whose ``@owner`` is neither a person of the vault nor the vault owner, with the
     closest person suggested (SPEC §3 v2)."""
-    import difflib
-
     known = sorted(set(people) | {me, "me"})
     found: list[Finding] = []
     suggestions: dict[str, str | None] = {}
@@ -99,8 +98,7 @@ def unknown_owners(notes: Iterable[Note], people: Iterable[str], me: str) -> lis
             if owner == UNASSIGNED or owner in known:
                 continue
             if owner not in suggestions:
-                close = difflib.get_close_matches(owner, known, n=1)
-                suggestions[owner] = close[0] if close else None
+                suggestions[owner] = closest_person(known, owner)
             found.append(_unknown_owner(note, item, suggestions[owner]))
     return found
 

@@ -296,10 +296,11 @@ def person_insights(
     meetings: list[MeetingInsight] = []
     held: list[Note] = []
     cancelled = 0
+    written = meeting_evidence(config, placeholders)
     for note in notes:
         if note.date not in window:
             continue
-        kind = meeting_kind(note, as_of, meeting_evidence(config, placeholders))
+        kind = meeting_kind(note, as_of, written)
         if kind == HELD:
             held.append(note)
             meetings.append(meeting_insight(note, config, placeholders))

@@ -29,13 +29,15 @@ class _Settings:
 
     def __init__(self, root: Path):
         self.files: dict[str, str] = {}
+        self.parsed: dict[str, dict[str, Any]] = {}
         self.values: dict[str, tuple[Any, str]] = {}
         for name in (CONFIG_NAME, LOCAL_CONFIG_NAME):
             text = _read_text(root, name)
             if text is None:
                 continue
             self.files[name] = text
-            for key, value in _parse_toml(text, name).items():
+            self.parsed[name] = _parse_toml(text, name)
+            for key, value in self.parsed[name].items():
                 self.values[key] = (value, name)
 
     def get(self, key: str) -> Any:
@@ -81,8 +83,7 @@ def _metrics_salt(settings: _Settings) -> str | None:
     from ononotes.core.metrics import SALT_BYTES, is_salt
 
     value, where = settings.values.get(SALT_KEY, (None, ""))
-    shared = _parse_toml(settings.files.get(CONFIG_NAME, ""), CONFIG_NAME)
-    if SALT_KEY in shared:
+    if SALT_KEY in settings.parsed.get(CONFIG_NAME, {}):
         raise ConfigError(
             f"{SALT_KEY} must not be in {CONFIG_NAME}, which may be committed and shared: move "
             f"it to {LOCAL_CONFIG_NAME}",

@@ -19,6 +19,7 @@ from ononotes.core.layout import folder_person
 from ononotes.core.model import HELD, PLANNED, Config, Note, Problem, Profile
 from ononotes.core.parse import yaml_scalar
 from ononotes.errors import NoteError, UsageError
+from ononotes.store.locks import person_lock
 from ononotes.store.planned import (
     refresh_blocked,
     refresh_planned_note,
@@ -149,6 +150,24 @@ def scaffold_meeting(
     (``open_planned_note``), any other refused. A slug close to someone's is refused as a likely
     typo, and so is carrying past a note of theirs that cannot be read (``command`` names who
     refuses)."""
+    with person_lock(root, slug):  # one writer of a person's notes at a time, from read to write
+        return _scaffold_meeting(
+            root, slug, today, date, meeting_type, template, dry_run, private, planned, command
+        )
+
+
+def _scaffold_meeting(
+    root: Path,
+    slug: str,
+    today: dt.date,
+    date: str | dt.date | None,
+    meeting_type: str | None,
+    template: str | None,
+    dry_run: bool,
+    private: bool,
+    planned: bool | None,
+    command: str,
+) -> NewResult:
     from ononotes.store.templates import render_template, template_location
 
     check_slug(slug)

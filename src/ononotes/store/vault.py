@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
-from ononotes.core.checks import check_slug, unknown_person_message
+from ononotes.core.checks import check_slug, closest_person, unknown_person_message
 from ononotes.core.layout import ancestor, folder_person, is_template_folder, levels_up
 from ononotes.core.model import Config, Note, Problem, Profile
 from ononotes.errors import NoteError, UsageError
@@ -1163,8 +1163,9 @@ def require_person(vault: Vault, slug: str, add_hint: bool = False) -> str:
 def refuse_likely_typo(root: Path, config: Config, slug: str) -> None:
     """For a command that adds a person it does not know (``ono new``): a UsageError when
     ``slug`` is close to someone's, the likely typo of it (``core.checks`` finds them)."""
-    message = unknown_person_message(people_in(root, config), slug)
-    if message != unknown_person_message((), slug):  # it suggests someone
+    people = people_in(root, config)
+    if closest_person(people, slug) is not None:
+        message = unknown_person_message(people, slug)
         raise UsageError(f"{message} {add_person_hint(slug)}")
 
 
