@@ -284,3 +284,11 @@ def test_the_roster_and_the_next_due_date_count_held_as_the_report_does(bob, run
     path = bob / "bob" / "2026-11-17.md"
     path.write_text(PLANNED.replace("<!-- what was said -->", "Budget agreed."), encoding="utf-8")
     assert "2026-11-17" in run(bob, "person", "list", today="2026-11-24").stdout
+
+
+def test_a_planned_meeting_is_not_unconfirmed_on_its_own_day(bob, run):
+    """Scaffolded for today, not written up yet: the meeting may be this afternoon."""
+    row = cadence_of(run, bob, "2026-11-17")
+    assert (row["planned"], row["unconfirmed"]) == (1, 0)
+    assert run(bob, "check", today="2026-11-17").exit_code == 0
+    assert cadence_of(run, bob, "2026-11-18")["unconfirmed"] == 1

@@ -68,8 +68,9 @@ def meeting_kind(
 
     A note dated after as-of is planned whatever its status says, unless it is cancelled
     (a meeting already called off is not one to expect). A ``status: planned`` note whose day
-    has come (SPEC §2 v2) was held when ``written`` finds the notes of the meeting in it, else
-    it is unconfirmed: ono scaffolds notes ahead, and a skipped meeting must not look held.
+    has come (SPEC §2 v2) was held when ``written`` finds the notes of the meeting in it; else
+    it is still planned on its day, and unconfirmed once the day has passed: ono scaffolds notes
+    ahead, and a skipped meeting must not look held.
     """
     status = note.effective_status(as_of)
     if status in CANCELLED_STATUSES:
@@ -77,7 +78,10 @@ def meeting_kind(
     if note.date > as_of:
         return PLANNED
     if status == PLANNED:
-        return HELD if written is not None and written(note) else UNCONFIRMED
+        if written is not None and written(note):
+            return HELD
+        # the day itself is not past: the meeting may still be ahead, in a few hours
+        return PLANNED if note.date == as_of else UNCONFIRMED
     if status == HELD:
         return HELD
     return None
