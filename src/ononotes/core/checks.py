@@ -40,3 +40,18 @@ def unknown_person_message(people: Sequence[str], slug: str, what: str = "person
     close = closest_person(people, slug)
     hint = f"; did you mean {close!r}?" if close else ""
     return f"no {what} {slug!r} in this vault{hint}"
+
+
+SALT_BYTES = 32  # the metrics export's salt (#19): 32 random bytes, written in hex
+
+
+def is_salt(value: object) -> bool:
+    """A salt as ono writes it: 32 random bytes in hex. Here, not with the metrics: every
+    command checks ono.local.toml, and must not import the export's machinery to do it."""
+    if not isinstance(value, str) or len(value) != 2 * SALT_BYTES:
+        return False
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        return False
+    return True

@@ -28,7 +28,6 @@ from ononotes.core.window import Window, meeting_kind
 SCHEMA = 1  # the version of the records; ``ono rollup`` reads this one only
 MANAGER, REPORT, OTHER = "manager", "report", "other"
 OWNER_ROLES = (MANAGER, REPORT, OTHER, UNASSIGNED)
-SALT_BYTES = 32
 HASH_CHARS = 16  # 64 bits of a keyed SHA-256: no collision in any organisation's numbers
 
 
@@ -172,16 +171,6 @@ def pseudonym(salt: str, kind: str, *parts: str) -> str:
     message = "\x1f".join((kind, *parts)).encode("utf-8")
     return hmac.new(bytes.fromhex(salt), message, hashlib.sha256).hexdigest()[:HASH_CHARS]
 
-
-def is_salt(value: object) -> bool:
-    """A salt as ono writes it: 32 random bytes in hex."""
-    if not isinstance(value, str) or len(value) != 2 * SALT_BYTES:
-        return False
-    try:
-        bytes.fromhex(value)
-    except ValueError:
-        return False
-    return True
 
 
 # -- the records (schema 1) -----------------------------------------------------------------------

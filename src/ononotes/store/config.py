@@ -80,7 +80,7 @@ def load_config(root: Path) -> Config:
 
 def _metrics_salt(settings: _Settings) -> str | None:
     """The salt of the metrics export's hashes: this copy's secret, so ono.local.toml only."""
-    from ononotes.core.metrics import SALT_BYTES, is_salt
+    from ononotes.core.checks import SALT_BYTES, is_salt
 
     value, where = settings.values.get(SALT_KEY, (None, ""))
     if SALT_KEY in settings.parsed.get(CONFIG_NAME, {}):

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ononotes.core.metrics import SALT_BYTES, ExportLine, is_salt
+from ononotes.core.checks import SALT_BYTES, is_salt
+from ononotes.core.metrics import ExportLine
 from ononotes.core.model import Problem
 from ononotes.errors import NoteError, UsageError
 from ononotes.store.config import SALT_KEY, load_config, read_toml
