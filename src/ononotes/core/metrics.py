@@ -172,7 +172,6 @@ def pseudonym(salt: str, kind: str, *parts: str) -> str:
     return hmac.new(bytes.fromhex(salt), message, hashlib.sha256).hexdigest()[:HASH_CHARS]
 
 
-
 # -- the records (schema 1) -----------------------------------------------------------------------
 
 # Every record has these; each kind adds its own fields below. Dates are ``YYYY-MM-DD`` strings.
